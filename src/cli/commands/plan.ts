@@ -1,6 +1,14 @@
-import { CutoverError, ExitCode } from '../../errors.ts';
+import { formatDiagnostic } from '../../errors.ts';
+import { buildPlan } from '../../plan/plan.ts';
+import { renderPlanText } from '../../plan/render-text.ts';
+import { loadRolloutFile } from '../../spec/load.ts';
 import type { CommandContext } from '../context.ts';
 
-export async function run(_args: unknown, _ctx: CommandContext): Promise<number> {
-  throw new CutoverError('E_NOT_BUILT', 'plan is not built yet', { exitCode: ExitCode.internal });
+/** `cutover plan FILE`: the steps of a rollout as a table, or the Plan object with --output json. */
+export async function run(args: { file: string; output: 'text' | 'json' }, ctx: CommandContext): Promise<number> {
+  // An invalid file throws InvalidInputError; main prints its diagnostics and exits 2.
+  const loaded = await loadRolloutFile(args.file);
+  for (const w of loaded.warnings ?? []) ctx.log.warn(formatDiagnostic(w));
+  ctx.out.result(buildPlan(loaded.rollout), renderPlanText);
+  return 0;
 }

@@ -1,0 +1,47 @@
+import type { CheckSpec, GatesSpec } from '../spec/types.ts';
+import { formatFraction } from './format.ts';
+
+/** Gate checks in words, and which of them can judge a given traffic split. */
+
+/** `target5xxRate green ≤ 1% (min 300 requests)` and the like. */
+export function describeCheck(c: CheckSpec): string {
+  switch (c.type) {
+    case 'target5xxRate':
+      return `target5xxRate ${c.cluster} ≤ ${formatFraction(c.max)} (min ${c.minRequests} requests)`;
+    case 'elb5xxRate':
+      return `elb5xxRate (load balancer) ≤ ${formatFraction(c.max)} (min ${c.minRequests} requests)`;
+    case 'healthyTargets':
+      return `healthyTargets ${c.cluster} ≥ ${formatFraction(c.minRatio)} of registered${c.min === undefined ? '' : ` and ≥ ${c.min}`}`;
+    case 'compare5xx':
+      return (
+        `compare5xx ${c.candidate} vs ${c.baseline}: 5xx rate ≤ ${c.baseline}'s + ${formatFraction(c.maxIncrease)} ` +
+        `(${formatFraction(c.confidence)} confidence, min ${c.minRequests} requests)`
+      );
+    case 'alarm':
+      return `alarm ${c.names.join(', ')} not in ALARM (rolls back at once)`;
+  }
+}
+
+/**
+ * Whether a check can judge traffic split as `shares` (percent per cluster). A cluster with no
+ * traffic has no request metrics and its target group is unused, so checks about it — or
+ * comparisons with it — have nothing to say; load-balancer-wide checks and alarms always apply.
+ */
+export function checkApplies(c: CheckSpec, shares: Record<string, number>): boolean {
+  const live = (cluster: string) => (shares[cluster] ?? 0) > 0;
+  switch (c.type) {
+    case 'target5xxRate':
+    case 'healthyTargets':
+      return live(c.cluster);
+    case 'compare5xx':
+      return live(c.baseline) && live(c.candidate);
+    case 'elb5xxRate':
+    case 'alarm':
+      return true;
+  }
+}
+
+/** Indexes (into gates.checks) of the checks that apply at `shares`. */
+export function applicableChecks(gates: GatesSpec, shares: Record<string, number>): number[] {
+  return gates.checks.flatMap((c, i) => (checkApplies(c, shares) ? [i] : []));
+}

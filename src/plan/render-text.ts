@@ -1,0 +1,115 @@
+import { describeCheck } from './checks.ts';
+import { formatDuration, formatPct } from './format.ts';
+import type { Plan, WeightState } from './plan-types.ts';
+
+/** The plan as people read it in a terminal: header, one row per step, gates, rollback, totals. */
+export function renderPlanText(plan: Plan): string {
+  const lines = [
+    `rollout ${plan.name}: ${plan.from} → ${plan.to} (${plan.region})`,
+    `clusters: ${plan.clusters.map((c) => (c === plan.from ? `${c} (from)` : c === plan.to ? `${c} (to)` : c)).join(', ')}`,
+    `routes (${plan.routes.length}, moved together):`,
+    ...plan.routes.map((r) => `  ${r.name}  ${r.kind} ${r.arn}`),
+    '',
+    ...table(plan),
+    '',
+    ...gates(plan),
+    capacity(plan),
+    rollback(plan),
+    totals(plan),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function table(plan: Plan): string[] {
+  const multi = plan.clusters.length > 2;
+  const shareHead = multi ? `split ${plan.clusters.join('/')}` : `on ${plan.to}`;
+  const head = ['#', 'action', shareHead, 'ALB weights (every route)', 'bake', 'elapsed', 'checks'];
+  const share = (s: WeightState) =>
+    multi ? plan.clusters.map((c) => trimPct(s.shares[c] ?? 0)).join('/') : formatPct(s.toPercent);
+  const rows = [['0', 'start', share(plan.initial), weights(plan.initial), '-', '0s', '']];
+  for (const p of plan.steps) {
+    const at = formatDuration(p.cumulativeMs);
+    const checks = checkList(p.checks, plan.gates.checks.length);
+    if (p.kind === 'approve') {
+      rows.push([String(p.number), 'approve', share(p.state), 'waits for an operator', '-', at, checks]);
+    } else {
+      const w = p.changesWeights ? weights(p.state) : `${weights(p.state)} (no change)`;
+      rows.push([String(p.number), 'shift', share(p.state), w, formatDuration(p.bakeMs), at, checks]);
+    }
+  }
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const right = new Set([0, 2, 4, 5]);
+  const fmt = (r: string[]) =>
+    `  ${r
+      .map((c, i) => (right.has(i) ? c.padStart(width[i]!) : c.padEnd(width[i]!)))
+      .join('  ')
+      .trimEnd()}`;
+  return [fmt(head), ...rows.map(fmt), ...inexactNotes(plan)];
+}
+
+/** `blue=19 green=1`; `≈` marks a split ALB cannot give exactly (see the notes under the table). */
+export function weights(s: WeightState): string {
+  const text = Object.entries(s.weights)
+    .map(([c, w]) => `${c}=${w}`)
+    .join(' ');
+  return s.exact ? text : `${text} ≈`;
+}
+
+function inexactNotes(plan: Plan): string[] {
+  return plan.steps
+    .filter((p) => p.kind === 'weight' && !p.state.exact)
+    .map((p) => {
+      const eff = Object.entries(p.state.effective)
+        .filter(([c]) => (p.state.shares[c] ?? 0) > 0)
+        .map(([c, pct]) => `${c} ${formatPct(pct)}`)
+        .join(', ');
+      return `  ≈ step ${p.number} cannot be exact in ALB weights; it gets ${eff} (off by up to ${trimPct(p.state.maxErrorPct, 4)} percentage points)`;
+    });
+}
+
+/** Check numbers (1-based) as `1,2,4`, `all` or `-`. */
+function checkList(indexes: number[], total: number): string {
+  if (total > 0 && indexes.length === total) return 'all';
+  return indexes.length === 0 ? '-' : indexes.map((i) => i + 1).join(',');
+}
+
+function trimPct(x: number, decimals = 3): string {
+  return formatPct(x, decimals).slice(0, -1);
+}
+
+function gates(plan: Plan): string[] {
+  const g = plan.gates;
+  const head = `gates: every ${formatDuration(g.intervalMs)}, on metrics ${formatDuration(g.lagMs)} behind now`;
+  if (g.checks.length === 0) return [`${head}: no checks (steps advance on bake time alone)`];
+  return [
+    `${head}:`,
+    ...g.checks.map((c, i) => `  ${i + 1}. ${describeCheck(c)}`),
+    `  rolls back on failed tick ${g.failureLimit + 1} (failure limit ${g.failureLimit}); ` +
+      `inconclusive ticks tolerated in a row: ${g.inconclusiveLimit}, the next counts as failed`,
+  ];
+}
+
+function capacity(plan: Plan): string {
+  const c = plan.capacity;
+  return (
+    `capacity: before each increase ${c.receiving} needs ≥ ${c.minHealthyTargets} healthy target(s) per route and ` +
+    `≥ ${c.headroom} × its new share × ${plan.from}'s healthy targets (waits up to ${formatDuration(c.waitMs)})`
+  );
+}
+
+function rollback(plan: Plan): string {
+  const r = plan.rollback;
+  if (r.mode === 'instant') return `rollback: instant — one write per route to ${weights(r.target)}`;
+  const path = r.gradual.map((s) => formatPct(s.toPercent)).join(' → ');
+  return `rollback: gradual — down through ${path} on ${plan.to}, baking ${formatDuration(r.stepBakeMs)} between`;
+}
+
+function totals(plan: Plan): string {
+  const t = plan.totals;
+  const approvals = t.approvals === 0 ? '' : `, ${t.approvals} approval${t.approvals === 1 ? '' : 's'}`;
+  const wait = t.approvals === 0 ? '' : ' plus operator waits';
+  return (
+    `total: ${t.steps} steps, ${t.weightChanges} weight changes (${t.apiCalls} ModifyListener/ModifyRule calls)${approvals}; ` +
+    `minimum duration ${formatDuration(t.minDurationMs)}${wait}`
+  );
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCli } from '../helpers/run-cli.ts';
+
+const SANDBOX = 'rollouts/sandbox-web.yaml';
+const THREE_WAY = 'test/plan/fixtures/three-way.yaml';
+
+/** The step rows of the text table, cells split on runs of 2+ spaces. */
+function rows(stdout: string): string[][] {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => /^\s+#\s+action/.test(l));
+  const end = lines.indexOf('', start);
+  return lines.slice(start + 1, end).map((l) => l.trim().split(/\s{2,}/));
+}
+
+describe('cutover plan', () => {
+  it('GIVEN the sandbox rollout THEN a table of ALB weights, bakes and elapsed time, exit 0', async () => {
+    const r = await runCli(['plan', SANDBOX]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^rollout sandbox-web: blue → green \(us-east-1\)/);
+    assert.match(r.stdout, /web {2}listener arn:aws:elasticloadbalancing:us-east-1:000000000000:listener\/app\/edge\//);
+    assert.deepEqual(
+      rows(r.stdout).map((c) => c.slice(0, 6)),
+      [
+        ['0', 'start', '0%', 'blue=1 green=0', '-', '0s'],
+        ['1', 'shift', '5%', 'blue=19 green=1', '2m', '2m'],
+        ['2', 'shift', '25%', 'blue=3 green=1', '2m', '4m'],
+        ['3', 'shift', '50%', 'blue=1 green=1', '3m', '7m'],
+        ['4', 'shift', '100%', 'blue=0 green=1', '2m', '9m'],
+      ],
+    );
+    assert.match(r.stdout, /target5xxRate green ≤ 2% \(min 50 requests\)/);
+    assert.match(r.stdout, /rollback: instant/);
+    assert.match(
+      r.stdout,
+      /total: 4 steps, 4 weight changes \(4 ModifyListener\/ModifyRule calls\); minimum duration 9m\n$/,
+    );
+  });
+
+  it('GIVEN --output json THEN the Plan object with ms numbers and integer weights', async () => {
+    const r = await runCli(['plan', SANDBOX, '--output', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout);
+    assert.equal(plan.name, 'sandbox-web');
+    assert.deepEqual(plan.initial.weights, { blue: 1, green: 0 });
+    assert.deepEqual(
+      plan.steps.map((s: any) => [s.kind, s.state.toPercent, s.state.weights, s.bakeMs, s.cumulativeMs]),
+      [
+        ['weight', 5, { blue: 19, green: 1 }, 120_000, 120_000],
+        ['weight', 25, { blue: 3, green: 1 }, 120_000, 240_000],
+        ['weight', 50, { blue: 1, green: 1 }, 180_000, 420_000],
+        ['weight', 100, { blue: 0, green: 1 }, 120_000, 540_000],
+      ],
+    );
+    assert.deepEqual(plan.steps[0].state.routes[0].clusters.green, {
+      targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-green/761fbf0b36bfccac',
+      weight: 1,
+      percent: 5,
+    });
+    assert.deepEqual(plan.totals, { steps: 4, weightChanges: 4, apiCalls: 4, approvals: 0, minDurationMs: 540_000 });
+    assert.equal(plan.rollback.mode, 'instant');
+  });
+
+  it('GIVEN three clusters, two rule routes, an approval and an inexact split THEN all of it shows', async () => {
+    const r = await runCli(['plan', THREE_WAY]);
+    assert.equal(r.code, 0, r.stderr);
+    const table = rows(r.stdout);
+    assert.deepEqual(table[1]!.slice(0, 6), ['1', 'shift', '90/5/5', 'blue=18 green=1 red=1', '5m', '5m']);
+    assert.deepEqual(table[3]!.slice(0, 2), ['3', 'approve']);
+    assert.deepEqual(table[4]!.slice(3, 6), ['blue=1 green=1 red=1 ≈', '1h', '1h15m']);
+    assert.match(table[5]![3]!, /\(no change\)/);
+    assert.match(r.stdout, /≈ step 4 cannot be exact in ALB weights/);
+    assert.match(
+      r.stdout,
+      /rollback: gradual — down through 100% → 33\.33% → 25% → 5% → 0% on green, baking 1m between/,
+    );
+    assert.match(
+      r.stdout,
+      /4 weight changes \(8 ModifyListener\/ModifyRule calls\), 1 approval; minimum duration 1h30m30s plus operator waits/,
+    );
+  });
+
+  it('GIVEN an invalid file THEN the loader message at file:line:col and exit 2', async () => {
+    const r = await runCli(['plan', 'test/plan/fixtures/bad-step.yaml']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /bad-step\.yaml:17:16: error: spec\.steps\[1\]\.weight must not go down/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('GIVEN a missing file THEN exit 2', async () => {
+    const r = await runCli(['plan', 'test/plan/fixtures/nope.yaml']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /nope\.yaml:1:1: error: cannot read file \(ENOENT\)/);
+  });
+});

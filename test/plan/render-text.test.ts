@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildPlan } from '../../src/plan/plan.ts';
+import { renderPlanText } from '../../src/plan/render-text.ts';
+import { rollout, steps } from './rollout-builder.ts';
+
+/** The table rows of a rendered plan, split into cells on runs of 2+ spaces. */
+function rows(text: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^\s+#\s+action/.test(l));
+  const end = lines.indexOf('', start);
+  return lines.slice(start + 1, end).map((l) => l.trim().split(/\s{2,}/));
+}
+
+describe('renderPlanText', () => {
+  it('GIVEN the design sketch THEN one row per step with share, weights, bake, elapsed and checks', () => {
+    const text = renderPlanText(buildPlan(rollout()));
+    assert.match(text, /^rollout test-rollout: blue → green \(us-east-1\)\n/);
+    assert.deepEqual(rows(text), [
+      ['0', 'start', '0%', 'blue=1 green=0', '-', '0s'],
+      ['1', 'shift', '5%', 'blue=19 green=1', '5m', '5m', 'all'],
+      ['2', 'shift', '25%', 'blue=3 green=1', '10m', '15m', 'all'],
+      ['3', 'approve', '25%', 'waits for an operator', '-', '15m', 'all'],
+      ['4', 'shift', '100%', 'blue=0 green=1', '15m', '30m', '1,2,3,5'],
+    ]);
+    assert.match(text, /\n {2}1\. target5xxRate green ≤ 1% \(min 300 requests\)\n/);
+    assert.match(
+      text,
+      /\n {2}4\. compare5xx green vs blue: 5xx rate ≤ blue's \+ 0\.5% \(95% confidence, min 300 requests\)\n/,
+    );
+    assert.match(text, /rolls back on failed tick 2 \(failure limit 1\); inconclusive ticks tolerated in a row: 5/);
+    assert.match(
+      text,
+      /capacity: .*green needs ≥ 2 healthy target\(s\).*≥ 1\.2 × its new share × blue's healthy targets \(waits up to 5m\)/,
+    );
+    assert.match(text, /rollback: instant — one write per route to blue=1 green=0/);
+    assert.match(
+      text,
+      /total: 4 steps, 3 weight changes \(3 ModifyListener\/ModifyRule calls\), 1 approval; minimum duration 30m plus operator waits\n$/,
+    );
+  });
+
+  it('GIVEN an inexact share and gradual rollback THEN ≈ with a note, and the way back down', () => {
+    const text = renderPlanText(
+      buildPlan(
+        rollout({ steps: steps([33.33, 90_000], [100, 5_400_000]), rollback: { mode: 'gradual', stepBakeMs: 30_000 } }),
+      ),
+    );
+    assert.deepEqual(rows(text)[1]!.slice(0, 5), ['1', 'shift', '33.33%', 'blue=2 green=1 ≈', '1m30s']);
+    assert.match(
+      text,
+      /≈ step 1 cannot be exact in ALB weights; it gets blue 66\.667%, green 33\.333% \(off by up to 0\.0033/,
+    );
+    assert.match(text, /rollback: gradual — down through 100% → 33\.33% → 0% on green, baking 30s between/);
+    assert.match(text, /minimum duration 1h31m30s\n$/);
+  });
+
+  it('GIVEN no checks THEN says steps advance on bake time alone', () => {
+    const text = renderPlanText(buildPlan(rollout({ gates: { ...rollout().spec.gates, checks: [] } })));
+    assert.match(text, /no checks \(steps advance on bake time alone\)/);
+  });
+});
