@@ -26,6 +26,8 @@ export interface AwsRequestContext {
   /** Service-facing name: 'elbv2' | 'cloudwatch' | 'sts'. */
   service: string;
   op: string;
+  /** The access key id of the request's SigV4 signature, when it was signed (any key is accepted). */
+  accessKeyId?: string;
 }
 
 /**
@@ -39,3 +41,12 @@ export type AwsServiceHandler = (
   input: Record<string, any>,
   ctx: AwsRequestContext,
 ) => Promise<Record<string, any>> | Record<string, any>;
+
+/** The error every handler throws for an operation it does not implement (AWS: `InvalidAction`, 400). */
+export function invalidAction(op: string, version?: string): AwsError {
+  return new AwsError(
+    'InvalidAction',
+    `The action ${op} is not valid for this web service${version ? ` (version ${version})` : ''}.`,
+    400,
+  );
+}

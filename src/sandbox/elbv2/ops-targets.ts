@@ -1,0 +1,123 @@
+import { asInt, asList, asString, requireParam } from '../aws/coerce.ts';
+import { AwsError } from '../aws/errors.ts';
+import { DESCRIPTIONS } from './health.ts';
+import { targetHealthShape } from './shapes.ts';
+import type { Elbv2State } from './state.ts';
+import { targetZone } from './target-address.ts';
+import type { TargetGroupRecord, TargetRecord } from './types.ts';
+
+const MAX_TARGETS_PER_TG = 1000;
+
+interface TargetRef {
+  id: string;
+  port: number;
+  zone?: string;
+}
+
+/** A target's identity is id + port; the port defaults to the group's (a port override must be repeated). */
+function readTargets(tg: TargetGroupRecord, v: unknown): TargetRef[] {
+  const targets = asList(v).map((t: any, i) => {
+    const id = requireParam(asString(t?.Id), `targets.${i + 1}.member.id`);
+    const port = asInt(t?.Port, `targets.${i + 1}.member.port`) ?? tg.port;
+    if (port < 1 || port > 65535) {
+      throw new AwsError(
+        'ValidationError',
+        `1 validation error detected: Value '${port}' at 'targets.${i + 1}.member.port' failed to satisfy constraint: Member must have value between 1 and 65535`,
+      );
+    }
+    return { id, port, zone: asString(t?.AvailabilityZone) };
+  });
+  if (targets.length === 0) {
+    throw new AwsError(
+      'ValidationError',
+      "1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  return targets;
+}
+
+const keyOf = (id: string, port: number) => `${id}:${port}`;
+
+/**
+ * RegisterTargets: all targets are validated before any is registered. Registering a registered
+ * target is a no-op; registering a draining one starts it afresh [U].
+ */
+export function registerTargets(s: Elbv2State, input: Record<string, any>) {
+  const tg = s.tg(requireParam(asString(input.TargetGroupArn), 'targetGroupArn'));
+  const refs = readTargets(tg, input.Targets).map((r) => ({
+    ...r,
+    zone: targetZone(tg.targetType, r.id, r.zone, s.addressPolicy),
+  }));
+  const fresh = refs.filter((r) => {
+    const t = tg.targets.get(keyOf(r.id, r.port));
+    return !t || t.state === 'draining';
+  });
+  const live = [...tg.targets.values()].filter((t) => t.state !== 'draining').length;
+  if (live + new Set(fresh.map((r) => keyOf(r.id, r.port))).size > MAX_TARGETS_PER_TG) {
+    throw new AwsError(
+      'TooManyTargets',
+      `You've reached the limit on the number of targets per target group (${MAX_TARGETS_PER_TG})`,
+    );
+  }
+  const now = s.clock.now();
+  for (const r of fresh) {
+    const key = keyOf(r.id, r.port);
+    // Delete first so a re-registered target moves to the end, as a new registration.
+    tg.targets.delete(key);
+    const t: TargetRecord = {
+      id: r.id,
+      port: r.port,
+      availabilityZone: r.zone,
+      registeredAt: now,
+      state: 'initial',
+      passes: 0,
+      failures: 0,
+    };
+    tg.targets.set(key, t);
+    s.startTarget(tg, t);
+    s.emitHealth(tg, t);
+  }
+  if (fresh.length) s.emit({ type: 'targets', targetGroupArn: tg.arn });
+  return {};
+}
+
+/** DeregisterTargets: unknown targets are ignored [U]; known ones drain (or go at once). */
+export function deregisterTargets(s: Elbv2State, input: Record<string, any>) {
+  const tg = s.tg(requireParam(asString(input.TargetGroupArn), 'targetGroupArn'));
+  const refs = readTargets(tg, input.Targets);
+  let changed = false;
+  for (const r of refs) {
+    const key = keyOf(r.id, r.port);
+    const t = tg.targets.get(key);
+    if (!t || t.state === 'draining') continue;
+    s.stopTarget(tg, key, t);
+    changed = true;
+  }
+  if (changed) s.emit({ type: 'targets', targetGroupArn: tg.arn });
+  return {};
+}
+
+/**
+ * DescribeTargetHealth: every registered and draining target in registration order, or the
+ * targets asked for (an unknown one is `unused`/`Target.NotRegistered`).
+ */
+export function describeTargetHealth(s: Elbv2State, input: Record<string, any>) {
+  const tg = s.tg(requireParam(asString(input.TargetGroupArn), 'targetGroupArn'));
+  if (input.Targets === undefined || input.Targets === '' || asList(input.Targets).length === 0) {
+    return { TargetHealthDescriptions: [...tg.targets.values()].map((t) => targetHealthShape(tg, t)) };
+  }
+  const out = readTargets(tg, input.Targets).map((r) => {
+    const t = tg.targets.get(keyOf(r.id, r.port));
+    if (t) return targetHealthShape(tg, t);
+    return {
+      Target: { Id: r.id, Port: r.port },
+      HealthCheckPort: tg.healthCheck.port === 'traffic-port' ? String(r.port) : tg.healthCheck.port,
+      TargetHealth: {
+        State: 'unused',
+        Reason: 'Target.NotRegistered',
+        Description: DESCRIPTIONS['Target.NotRegistered'],
+      },
+    };
+  });
+  return { TargetHealthDescriptions: out };
+}
