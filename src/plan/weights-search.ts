@@ -27,7 +27,7 @@ export interface SearchResult {
 export function searchWeights(s: readonly number[], maxWeight: number): SearchResult {
   const n = s.length;
   const S = s.reduce((a, b) => a + b, 0);
-  const lo = s.map((v) => (v > 0 ? 1 : 0));
+  const lo = s.map((v): number => (v > 0 ? 1 : 0));
   const hi = s.map((v) => (v > 0 ? maxWeight : 0));
   const tMin = lo.reduce((a, b) => a + b, 0);
   const tMax = hi.reduce((a, b) => a + b, 0);
