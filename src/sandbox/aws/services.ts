@@ -1,3 +1,5 @@
+import { CLOUDWATCH_ERROR_SHAPES } from '../cloudwatch/errors.ts';
+
 /**
  * The services the sandbox endpoint serves, with what each protocol needs to recognise a request
  * and to render a response or an error for it.
@@ -34,16 +36,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     signingName: 'monitoring',
     target: 'GraniteServiceVersion20100801',
     smithyNamespace: 'com.amazonaws.cloudwatch',
-    // From botocore's cloudwatch service-2.json (`error.code` of each exception shape).
-    errorShapes: {
-      InvalidParameterValue: 'InvalidParameterValueException',
-      InvalidParameterCombination: 'InvalidParameterCombinationException',
-      MissingParameter: 'MissingRequiredParameterException',
-      InternalServiceError: 'InternalServiceFault',
-      InvalidFormat: 'InvalidFormatFault',
-      LimitExceeded: 'LimitExceededFault',
-      InvalidParameterInput: 'DashboardInvalidInputError',
-    },
+    // The one table of wire code → modelled shape name, kept with the CloudWatch model.
+    errorShapes: CLOUDWATCH_ERROR_SHAPES,
   },
   {
     name: 'sts',
