@@ -17,7 +17,8 @@ export const commands: CommandEntry[] = [
   {
     command: 'validate <files..>',
     describe: 'Check rollout files; report every problem as file:line:col',
-    builder: (y) => y.positional('files', { type: 'string', array: true, describe: 'rollout YAML files' }),
+    builder: (y) =>
+      y.positional('files', { type: 'string', array: true, describe: 'rollout YAML files, or directories of them' }),
     load: () => import('./commands/validate.ts'),
   },
   {

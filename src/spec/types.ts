@@ -4,6 +4,8 @@
  * The YAML loader and validator (src/spec/) produce it; plan, engine and CLI consume it.
  */
 
+import type { Diagnostic } from '../errors.ts';
+
 export const API_VERSION = 'cutover.dev/v1alpha1';
 export const KIND = 'ClusterRollout';
 
@@ -38,8 +40,13 @@ export interface RouteSpec {
 }
 
 export type StepSpec =
-  /** Move traffic so that `weight` percent (0–100, decimals allowed) is on `to`; then bake. */
-  | { kind: 'weight'; weight: number; bakeMs: number; index: number }
+  /**
+   * Move traffic so that `weight` percent (0–100, decimals allowed) is on `to` and the rest on
+   * `from` (other clusters 0); then bake. When the file gives an explicit multi-cluster split
+   * (`weights:`), `weights` holds percent for EVERY cluster (summing to 100) and `weight` equals
+   * `weights[to]`; consumers must use `weights` when it is present.
+   */
+  | { kind: 'weight'; weight: number; weights?: Record<string, number>; bakeMs: number; index: number }
   /** Wait for an operator's `cutover promote` / `cutover resume`. */
   | { kind: 'approve'; index: number };
 
@@ -47,7 +54,14 @@ export type CheckSpec =
   | { type: 'target5xxRate'; cluster: string; max: number; minRequests: number }
   | { type: 'elb5xxRate'; max: number; minRequests: number }
   | { type: 'healthyTargets'; cluster: string; minRatio: number; min?: number }
-  | { type: 'compare5xx'; baseline: string; candidate: string; maxIncrease: number; minRequests: number; confidence: number }
+  | {
+      type: 'compare5xx';
+      baseline: string;
+      candidate: string;
+      maxIncrease: number;
+      minRequests: number;
+      confidence: number;
+    }
   | { type: 'alarm'; names: string[] };
 
 export interface GatesSpec {
@@ -85,6 +99,8 @@ export interface RolloutSpec {
     clusters: ClusterSpec[];
     from: string;
     to: string;
+    /** True when the rollout deliberately ends with traffic split (last weight < 100). Always set by the loader. */
+    partial?: boolean;
     routes: RouteSpec[];
     steps: StepSpec[];
     gates: GatesSpec;
@@ -99,4 +115,6 @@ export interface LoadedRollout {
   /** sha256 of the normalized spec, hex; written to state tags so a changed file is detected. */
   hash: string;
   rollout: RolloutSpec;
+  /** Warnings found while loading (legal but suspicious choices); errors throw instead. */
+  warnings?: Diagnostic[];
 }

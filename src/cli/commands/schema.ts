@@ -1,6 +1,9 @@
-import { CutoverError, ExitCode } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
+import { rolloutJsonSchema } from '../../spec/json-schema.ts';
 import type { CommandContext } from '../context.ts';
 
-export async function run(_args: unknown, _ctx: CommandContext): Promise<number> {
-  throw new CutoverError('E_NOT_BUILT', 'schema is not built yet', { exitCode: ExitCode.internal });
+/** `cutover schema`: prints the JSON Schema of rollout files (JSON whatever --output says). */
+export async function run(_args: unknown, ctx: CommandContext): Promise<number> {
+  ctx.out.result(rolloutJsonSchema(), (schema) => `${JSON.stringify(schema, null, 2)}\n`);
+  return ExitCode.ok;
 }

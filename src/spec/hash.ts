@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import type { RolloutSpec } from './types.ts';
+
+/**
+ * sha256 (hex) of the normalized rollout in canonical JSON (keys sorted). Formatting, comments
+ * and defaults written out or left implicit do not change it; any change of meaning does.
+ */
+export function specHash(rollout: RolloutSpec): string {
+  return createHash('sha256').update(canonicalJson(rollout)).digest('hex');
+}
+
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

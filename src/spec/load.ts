@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { type Diagnostic, InvalidInputError } from '../errors.ts';
+import { checkRollout } from './check-rollout.ts';
+import { checkShape, INVALID } from './check-shape.ts';
+import { specHash } from './hash.ts';
+import { normalize } from './normalize.ts';
+import { ROLLOUT_SHAPE } from './rollout-shape.ts';
+import type { LoadedRollout, RolloutSpec } from './types.ts';
+import { readYaml } from './yaml-source.ts';
+
+/**
+ * Reads a rollout from YAML text. Every problem is collected (syntax, shape, cross-field) and
+ * returned sorted by position; `rollout` is set only when there is no error (warnings allowed).
+ */
+export function parseRollout(text: string, file: string): { rollout?: RolloutSpec; diagnostics: Diagnostic[] } {
+  const src = readYaml(text, file);
+  const diagnostics = [...src.diagnostics];
+  if (!src.fatal && src.doc) {
+    const root = src.doc.contents;
+    src.positions.set('', root);
+    const ctx = { file, doc: src.doc, positions: src.positions, diagnostics };
+    const raw = checkShape(ROLLOUT_SHAPE, root, '', ctx);
+    if (raw !== INVALID) checkRollout(raw, ctx);
+    if (raw !== INVALID && !diagnostics.some((d) => d.severity === 'error')) {
+      return { rollout: normalize(raw), diagnostics: sortDiagnostics(diagnostics) };
+    }
+  }
+  return { diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Reads and checks a rollout file; throws InvalidInputError (exit 2) with every problem found. */
+export async function loadRolloutFile(path: string): Promise<LoadedRollout> {
+  const { text, diagnostic } = await readText(path);
+  if (diagnostic) throw new InvalidInputError([diagnostic]);
+  const { rollout, diagnostics } = parseRollout(text!, path);
+  if (!rollout) throw new InvalidInputError(diagnostics);
+  return { file: path, hash: specHash(rollout), rollout, warnings: diagnostics };
+}
+
+/** A file's text, or the diagnostic for why it cannot be read (`cannot read file (ENOENT)`). */
+export async function readText(path: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
+  try {
+    return { text: await readFile(path, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    return { diagnostic: { file: path, line: 1, col: 1, severity: 'error', message: `cannot read file (${code})` } };
+  }
+}
+
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds
+    .filter((d) => {
+      const k = `${d.file}:${d.line}:${d.col}:${d.severity}:${d.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort(
+      (a, b) => a.line - b.line || a.col - b.col || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+    );
+}

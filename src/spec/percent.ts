@@ -1,0 +1,52 @@
+import { CutoverError } from '../errors.ts';
+import type { Checked } from './duration.ts';
+
+/**
+ * Percentages in rollout files (thresholds and ratios): a string `<number>%` (`1%`, `0.5%`), or a
+ * bare number read as a fraction from 0 to 1 (`0.01`). A bare number above 1 is ambiguous (`5`
+ * could mean 5% or 500%) and rejected. The result is a fraction 0–1.
+ */
+export const PERCENT_PATTERN = /^\d+(?:\.\d+)?%$/;
+const HINT = 'write a percentage such as 1% or a fraction such as 0.01';
+
+export function checkPercent(input: unknown): Checked<number> {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) return { ok: false, problem: 'must be a percentage', hint: HINT };
+    if (input < 0) return { ok: false, problem: 'must not be negative', hint: HINT };
+    if (input > 1) {
+      return {
+        ok: false,
+        problem: 'is ambiguous',
+        hint: `write ${input}% for percent or ${input / 100} for a fraction`,
+      };
+    }
+    return { ok: true, value: input };
+  }
+  if (typeof input !== 'string') return { ok: false, problem: 'must be a percentage', hint: HINT };
+  const text = input.trim();
+  if (/^-\s*\d/.test(text)) return { ok: false, problem: 'must not be negative', hint: HINT };
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const hint = Number(text) <= 1 ? `write ${text} without quotes, or ${Number(text) * 100}%` : `write ${text}%`;
+    return { ok: false, problem: 'must be a percentage', hint };
+  }
+  const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (!m || text.includes(' ')) return { ok: false, problem: 'must be a percentage', hint: HINT };
+  return { ok: true, value: roundFraction(Number(m[1]) / 100) };
+}
+
+/** Parses `1%` or `0.01` to a fraction; throws a CutoverError (exit 2) otherwise. */
+export function parsePercent(input: string | number): number {
+  const r = checkPercent(input);
+  if (!r.ok) throw new CutoverError('E_BAD_PERCENT', `percentage ${r.problem}`, { value: input, hint: r.hint });
+  return r.value;
+}
+
+/** Formats a fraction as a percentage without float noise: 0.005 → `0.5%`. */
+export function formatPercent(fraction: number): string {
+  return `${roundFraction(fraction * 100)}%`;
+}
+
+/** Drops binary float noise (`1.1 / 100` is 0.011000000000000001). */
+export function roundFraction(x: number): number {
+  return Math.round(x * 1e12) / 1e12;
+}
