@@ -7,7 +7,7 @@ export const REFERENCE_START = '<!-- spec-reference:start -->';
 export const REFERENCE_END = '<!-- spec-reference:end -->';
 
 /** The rules that are not one field's business, for the top of the reference. */
-const PROSE = `<!-- Generated from src/spec/rollout-shape.ts by \`npm run gen:reference\`; do not edit by hand. -->
+const PROSE = `<!-- Generated from src/spec/rollout-shape.ts by \`npm run gen:docs\`; do not edit by hand. -->
 
 **Values.**
 - *Durations*: one or more \`<number><unit>\` parts, units \`h\`, \`m\`, \`s\`, \`ms\`, largest first, each once, no spaces: \`30s\`, \`5m\`, \`1h30m\`, \`1.5h\`, \`250ms\`. A bare \`0\` is zero; other bare numbers are rejected (\`300\` — seconds or minutes?), so are \`5 minutes\`, \`-1m\` and ISO 8601.

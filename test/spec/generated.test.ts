@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { schemaFileText, withReference } from '../../scripts/gen-spec-reference.ts';
+import { schemaFileText, withReference } from '../../scripts/gen-docs.ts';
 import { rolloutJsonSchema } from '../../src/spec/json-schema.ts';
 import { REFERENCE_END, REFERENCE_START } from '../../src/spec/reference.ts';
 import { schemaErrors } from './helpers/mini-json-schema.ts';
@@ -13,11 +13,11 @@ const read = (p: string) => readFileSync(root + p, 'utf8');
 const rollouts = readdirSync(`${root}rollouts`).filter((f) => f.endsWith('.yaml'));
 
 describe('artifacts generated from the rollout shape', () => {
-  it('schema/rollout.schema.json is the generator output (run npm run gen:reference)', () => {
+  it('schema/rollout.schema.json is the generator output (run npm run gen:docs)', () => {
     assert.equal(read('schema/rollout.schema.json'), schemaFileText());
   });
 
-  it("README's spec reference is up to date (run npm run gen:reference)", () => {
+  it("README's spec reference is up to date (run npm run gen:docs)", () => {
     const readme = read('README.md');
     assert.ok(readme.includes(REFERENCE_START) && readme.includes(REFERENCE_END));
     assert.equal(readme, withReference(readme));

@@ -1,0 +1,68 @@
+// Regenerates what is derived from the code:
+// - README's spec reference and schema/rollout.schema.json, from src/spec/rollout-shape.ts;
+// - README's CLI reference, from `cutover <command> --help` of every command in src/cli/commands.ts.
+// `--check` writes nothing and exits 1 when anything is out of date.
+// Run: node --import tsx scripts/gen-docs.ts [--check]   (npm run gen:docs)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { commands } from '../src/cli/commands.ts';
+import { rolloutJsonSchema } from '../src/spec/json-schema.ts';
+import { REFERENCE_END, REFERENCE_START, renderSpecReference } from '../src/spec/reference.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readmePath = `${root}README.md`;
+const schemaPath = `${root}schema/rollout.schema.json`;
+const check = process.argv.includes('--check');
+
+export function schemaFileText(): string {
+  return `${JSON.stringify(rolloutJsonSchema(), null, 2)}\n`;
+}
+
+function replaceBetween(text: string, start: string, end: string, content: string): string {
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md lacks the markers ${start} … ${end}`);
+  return text.slice(0, i) + content + text.slice(j + end.length);
+}
+
+export function withReference(readme: string): string {
+  return replaceBetween(readme, REFERENCE_START, REFERENCE_END, renderSpecReference());
+}
+
+const CLI_START = '<!-- cli-reference:start -->';
+const CLI_END = '<!-- cli-reference:end -->';
+
+/** The help text of every command, as `cutover <command> --help` prints it (100 columns). */
+export function renderCliReference(): string {
+  const bin = fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url));
+  const parts = commands.map((c) => {
+    const name = c.command.split(' ')[0] as string;
+    const env = { ...process.env, NO_COLOR: '1', COLUMNS: '100' };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', bin, name, '--help'], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cutover ${name} --help exited ${r.status}: ${r.stderr}`);
+    return `### \`cutover ${c.command}\`\n\n${c.describe}.\n\n\`\`\`text\n${r.stdout.trimEnd()}\n\`\`\`\n`;
+  });
+  return `${CLI_START}\n${parts.join('\n')}${CLI_END}`;
+}
+
+export function withCliReference(readme: string): string {
+  return replaceBetween(readme, CLI_START, CLI_END, renderCliReference());
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const readme = readFileSync(readmePath, 'utf8');
+  const wanted = { [readmePath]: withCliReference(withReference(readme)), [schemaPath]: schemaFileText() };
+  let stale = false;
+  for (const [path, text] of Object.entries(wanted)) {
+    let current = '';
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {}
+    if (current === text) continue;
+    stale = true;
+    if (check) process.stderr.write(`${path} is out of date; run npm run gen:docs\n`);
+    else writeFileSync(path, text);
+  }
+  process.exitCode = check && stale ? 1 : 0;
+}
