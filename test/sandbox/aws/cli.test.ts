@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type AwsServer, startAwsServer } from '../../../src/sandbox/aws/server.ts';
 import { createElbv2Handler } from '../../../src/sandbox/elbv2/handler.ts';
@@ -9,6 +8,7 @@ import { Elbv2Model } from '../../../src/sandbox/elbv2/model.ts';
 import { createStsHandler, StsModel } from '../../../src/sandbox/sts/sts.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { awsCliEnv } from '../../helpers/aws-env.ts';
+import { botocoreCbor } from '../../helpers/botocore-cbor.ts';
 import { requireTool } from '../../helpers/cli-tools.ts';
 import { ALARM_TIME, cloudWatchStub } from './cloudwatch-stub.ts';
 
@@ -18,7 +18,7 @@ const run = promisify(execFile);
  * Both AWS CLIs against the sandbox endpoint: awscli 1.45 (PATH; botocore 1.43 ranks `json` above
  * `smithy-rpc-v2-cbor`, so CloudWatch goes as AWS JSON 1.0) and Debian's awscli v2
  * (/usr/bin/aws; CloudWatch as awsQuery). A missing CLI fails the test. CBOR is exercised with
- * botocore itself forced onto it (fixtures/botocore-cbor.py).
+ * botocore itself forced onto it (test/helpers/botocore-cbor.py).
  */
 const CLIS = [
   { label: 'awscli 1.45 (PATH)', tool: 'aws', hint: 'pip install awscli==1.45.11', cwProtocol: 'json' },
@@ -167,12 +167,7 @@ describe('AWS CLIs against the sandbox endpoint', () => {
   }
 
   describe('botocore forced onto Smithy RPC v2 CBOR', () => {
-    const script = fileURLToPath(new URL('./fixtures/botocore-cbor.py', import.meta.url));
-    const call = async (op: string, params: object) => {
-      const python = requireTool('python3', 'apt-get install -y python3 && pip install awscli==1.45.11');
-      const { stdout } = await run(python, [script, server.url, op, JSON.stringify(params)], { timeout: 30_000 });
-      return JSON.parse(stdout);
-    };
+    const call = (op: string, params: object) => botocoreCbor(server.url, op, params);
 
     it('round-trips results and timestamps', async () => {
       const before = cw.inputs.length;

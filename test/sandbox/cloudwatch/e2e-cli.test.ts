@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AwsError } from '../../../src/sandbox/aws/errors.ts';
 import { type AwsServer, startAwsServer } from '../../../src/sandbox/aws/server.ts';
@@ -9,6 +8,7 @@ import { createCloudWatchHandler } from '../../../src/sandbox/cloudwatch/handler
 import { CloudWatchModel } from '../../../src/sandbox/cloudwatch/model.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { awsCliEnv } from '../../helpers/aws-env.ts';
+import { botocoreCbor } from '../../helpers/botocore-cbor.ts';
 import { requireTool } from '../../helpers/cli-tools.ts';
 import { LB, MIN, metricStat, publish, T0, TG } from './helpers.ts';
 
@@ -135,12 +135,7 @@ describe('AWS CLIs against the emulated CloudWatch', () => {
   }
 
   describe('botocore forced onto Smithy RPC v2 CBOR', () => {
-    const script = fileURLToPath(new URL('./fixtures/botocore-cbor.py', import.meta.url));
-    const call = async (op: string, params: object) => {
-      const python = requireTool('python3', 'apt-get install -y python3 && pip install awscli==1.45.11');
-      const { stdout } = await run(python, [script, server.url, op, JSON.stringify(params)], { timeout: 30_000 });
-      return JSON.parse(stdout);
-    };
+    const call = (op: string, params: object) => botocoreCbor(server.url, op, params);
 
     it('get-metric-data round-trips values and timestamps', async () => {
       const out = await call('GetMetricData', {
