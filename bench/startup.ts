@@ -22,7 +22,8 @@ export function benchStartup(runs = 15): string {
     ['cutover --help', ['bin/cutover.js', '--help']],
     ['cutover --version', ['bin/cutover.js', '--version']],
   ];
-  if (rollouts.length) cases.push([`cutover validate (${rollouts.length} files)`, ['bin/cutover.js', 'validate', ...rollouts]]);
+  if (rollouts.length)
+    cases.push([`cutover validate (${rollouts.length} files)`, ['bin/cutover.js', 'validate', ...rollouts]]);
   const base = summarize(timeCommand(node, ['-e', '0'], runs, root)).p50;
   const rows = cases.map(([name, args]) => {
     const s = summarize(timeCommand(node, args, runs, root));

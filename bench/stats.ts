@@ -9,7 +9,13 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(samples: number[]): { n: number; p50: number; p90: number; p99: number; min: number } {
   const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), min: s[0] ?? Number.NaN };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    min: s[0] ?? Number.NaN,
+  };
 }
 
 /** Wall time of a command, in ms, over `runs` runs (after one warm-up run). */

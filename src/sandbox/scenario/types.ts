@@ -1,0 +1,177 @@
+/**
+ * A sandbox scenario, validated and normalized (durations in milliseconds, rates as fractions).
+ * The YAML surface form is documented in src/sandbox/README.md and read by ./load.ts; the default
+ * world (./default-world.ts) is one of these, and scenarios/default.yaml spells the same thing.
+ */
+export interface Scenario {
+  region: string;
+  account: string;
+  /** Seed from the file; `--seed` overrides it. */
+  seed?: number;
+  metrics: MetricsDef;
+  loadBalancers: LoadBalancerDef[];
+  targetGroups: TargetGroupDef[];
+  clusters: ClusterDef[];
+  traffic: TrafficDef[];
+  alarms: AlarmDef[];
+  faults: FaultDef[];
+}
+
+export interface MetricsDef {
+  /** Publication lag of each minute's datapoints after the minute ends, drawn per minute in [min, max]. */
+  lagMs: { min: number; max: number };
+  /** Traffic sub-step: requests are sampled in aggregate per sub-step (weights apply per sub-step). */
+  stepMs: number;
+}
+
+export interface WeightedTargetGroup {
+  targetGroup: string;
+  weight: number;
+}
+
+export interface LoadBalancerDef {
+  name: string;
+  listeners: ListenerDef[];
+}
+
+export interface ListenerDef {
+  port: number;
+  protocol: 'HTTP' | 'HTTPS';
+  /** The default action: forward to these target groups with these weights. */
+  forward: WeightedTargetGroup[];
+  rules: RuleDef[];
+}
+
+export interface RuleCondition {
+  field: 'path-pattern' | 'host-header';
+  values: string[];
+}
+
+export interface RuleDef {
+  priority: number;
+  conditions: RuleCondition[];
+  forward: WeightedTargetGroup[];
+}
+
+export interface HealthCheckDef {
+  path: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  matcher: string;
+}
+
+/** Which pods a target group holds at start: a cluster's ready endpoints of one Service port. */
+export interface InitialRegistration {
+  cluster: string;
+  namespace: string;
+  service: string;
+  /** Service port by number or name; defaults to the Service's first port. */
+  port?: number | string;
+}
+
+export interface TargetGroupDef {
+  name: string;
+  targetType: 'ip';
+  protocol: 'HTTP' | 'HTTPS';
+  port: number;
+  healthCheck: HealthCheckDef;
+  deregistrationDelaySeconds: number;
+  registered: InitialRegistration | null;
+}
+
+export interface ServicePortDef {
+  name?: string;
+  port: number;
+  targetPort: number | string;
+  protocol: 'TCP';
+}
+
+export interface ServiceDef {
+  name: string;
+  namespace: string;
+  selector: Record<string, string>;
+  ports: ServicePortDef[];
+}
+
+export interface WorkloadDef {
+  name: string;
+  namespace: string;
+  replicas: number;
+  labels: Record<string, string>;
+  containerPorts: { name: string; containerPort: number }[];
+  readinessGates: string[];
+  /** Fraction of requests a pod answers with a 5xx. */
+  errorRate: number;
+  /** Mean response time of a pod. */
+  latencyMs: number;
+  /** From pod creation until its containers are ready. */
+  startDelayMs: number;
+  terminationGracePeriodSeconds: number;
+}
+
+export interface ClusterDef {
+  name: string;
+  /** Pods get addresses from this /16 (`10.<n>.0.0/16`, n = 1 + the cluster's index, by default). */
+  podCidr: string;
+  namespaces: string[];
+  services: ServiceDef[];
+  workloads: WorkloadDef[];
+}
+
+export interface TrafficDef {
+  loadBalancer: string;
+  port: number;
+  rps: number;
+  /** Share of the listener's requests matching each rule (by priority); the default rule gets the rest. */
+  rules: { priority: number; share: number }[];
+}
+
+export interface AlarmDef {
+  name: string;
+  namespace: string;
+  metricName: string;
+  /** Resolved dimension values (load balancer and target group names become ARN suffixes at build time). */
+  dimensions: { name: string; value: string }[];
+  statistic?: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+  extendedStatistic?: string;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm?: number;
+  threshold: number;
+  comparisonOperator:
+    | 'GreaterThanOrEqualToThreshold'
+    | 'GreaterThanThreshold'
+    | 'LessThanThreshold'
+    | 'LessThanOrEqualToThreshold';
+  treatMissingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+}
+
+/** Where a workload fault applies: a whole cluster, optionally one workload of it. */
+export interface PodScope {
+  cluster: string;
+  namespace?: string;
+  workload?: string;
+}
+
+export type FaultDef = { atMs: number } & (
+  | ({ kind: 'errorRate'; errorRate: number; forMs?: number } & PodScope)
+  | ({ kind: 'latency'; latencyMs: number; forMs?: number } & PodScope)
+  | ({ kind: 'failHealthChecks'; pods: number; mode: 'fail' | 'timeout' | 'mismatch'; forMs?: number } & PodScope)
+  | ({ kind: 'killPods'; pods: number } & PodScope)
+  | {
+      kind: 'awsThrottle' | 'awsError';
+      service: 'elbv2' | 'cloudwatch' | 'sts' | '*';
+      operations: string[];
+      probability: number;
+      forMs: number;
+      code?: string;
+      status?: number;
+    }
+  | { kind: 'watchDisconnect' | 'apiServerRestart'; cluster: string }
+  | { kind: 'alarmState'; alarm: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; forMs?: number }
+  | { kind: 'traffic'; loadBalancer: string; port: number; rps: number }
+);
+
+export type FaultKind = FaultDef['kind'];

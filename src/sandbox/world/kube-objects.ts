@@ -1,0 +1,133 @@
+import type { KubeObject } from '../kube/store.ts';
+import type { ServiceDef, WorkloadDef } from '../scenario/types.ts';
+
+/** Builders for the Kubernetes objects the world keeps in a cluster's store (shapes as a real cluster shows them). */
+
+export const REF = {
+  namespaces: { group: '', version: 'v1', resource: 'namespaces' },
+  nodes: { group: '', version: 'v1', resource: 'nodes' },
+  pods: { group: '', version: 'v1', resource: 'pods' },
+  services: { group: '', version: 'v1', resource: 'services' },
+  endpointSlices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
+  deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
+  replicaSets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+} as const;
+
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
+
+export function namespaceObject(name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
+export function nodeObject(name: string, zone: string, region: string, internalIp: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'topology.kubernetes.io/region': region,
+        'topology.kubernetes.io/zone': zone,
+      },
+    },
+    spec: {},
+    status: {
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: internalIp },
+        { type: 'Hostname', address: name },
+      ],
+    },
+  };
+}
+
+export function serviceObject(s: ServiceDef): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: s.name, namespace: s.namespace },
+    spec: {
+      selector: { ...s.selector },
+      ports: s.ports.map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        port: p.port,
+        targetPort: p.targetPort,
+        protocol: p.protocol,
+      })),
+    },
+  };
+}
+
+export function podTemplate(w: WorkloadDef, image: string): Record<string, any> {
+  return {
+    metadata: { labels: { ...w.labels } },
+    spec: {
+      containers: [
+        {
+          name: w.name,
+          image,
+          ports: w.containerPorts.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+        },
+      ],
+      ...(w.readinessGates.length
+        ? { readinessGates: w.readinessGates.map((conditionType) => ({ conditionType })) }
+        : {}),
+      terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
+    },
+  };
+}
+
+export function deploymentObject(w: WorkloadDef, template: Record<string, any>): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: w.name, namespace: w.namespace, labels: { ...w.labels } },
+    spec: { replicas: w.replicas, selector: { matchLabels: { ...w.labels } }, template },
+  };
+}
+
+export function replicaSetObject(
+  w: WorkloadDef,
+  name: string,
+  hash: string,
+  template: Record<string, any>,
+  owner: KubeObject,
+): KubeObject {
+  const labels = { ...w.labels, 'pod-template-hash': hash };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, namespace: w.namespace, labels, ownerReferences: [ownerRef(owner)] },
+    spec: {
+      replicas: w.replicas,
+      selector: { matchLabels: labels },
+      template: { ...template, metadata: { labels } },
+    },
+  };
+}
+
+export function ownerRef(o: KubeObject): Record<string, unknown> {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    uid: o.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+export function selectorMatches(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+) {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  for (const [k, v] of Object.entries(selector)) if (labels?.[k] !== v) return false;
+  return true;
+}

@@ -1,0 +1,115 @@
+import { isoSeconds } from '../kube/store.ts';
+
+/**
+ * The simulated kubelet's status logic: what a pod's status should say, given whether its
+ * containers have started and which readiness-gate conditions clients (the agent) have written.
+ * Ready = containers ready AND every readiness gate's condition True (a missing condition counts
+ * as False) — aws-k8s-facts §5. Conditions of other types (the gates) are left as clients wrote them.
+ */
+
+export const KUBELET_CONDITIONS = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'] as const;
+
+export interface KubeletView {
+  ip: string;
+  hostIP: string;
+  started: boolean;
+  startedAt?: number;
+  containerName: string;
+  image: string;
+  createdAt: number;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string | null;
+  lastProbeTime?: string | null;
+}
+
+export function gatesTrue(gates: string[], conditions: Condition[] | undefined): boolean {
+  return gates.every((g) => conditions?.some((c) => c.type === g && c.status === 'True'));
+}
+
+/** The pod status the kubelet wants, keeping client-written conditions and transition times that did not change. */
+export function desiredPodStatus(
+  v: KubeletView,
+  gates: string[],
+  current: { conditions?: Condition[]; [k: string]: unknown } | undefined,
+  now: number,
+): { status: Record<string, any>; ready: boolean } {
+  const existing = current?.conditions ?? [];
+  const gatesOk = gatesTrue(gates, existing);
+  const ready = v.started && gatesOk;
+  const missingGates = gates.filter((g) => !existing.some((c) => c.type === g && c.status === 'True'));
+  const want: Condition[] = [
+    { type: 'PodScheduled', status: 'True' },
+    { type: 'Initialized', status: 'True' },
+    v.started
+      ? { type: 'ContainersReady', status: 'True' }
+      : {
+          type: 'ContainersReady',
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${v.containerName}]`,
+        },
+    ready
+      ? { type: 'Ready', status: 'True' }
+      : !v.started
+        ? {
+            type: 'Ready',
+            status: 'False',
+            reason: 'ContainersNotReady',
+            message: `containers with unready status: [${v.containerName}]`,
+          }
+        : {
+            type: 'Ready',
+            status: 'False',
+            reason: 'ReadinessGatesNotReady',
+            message: `corresponding condition of pod readiness gate "${missingGates[0]}" does not exist.`,
+          },
+  ];
+  const conditions: Condition[] = [];
+  for (const w of want) {
+    const prev = existing.find((c) => c.type === w.type);
+    const at = prev && prev.status === w.status ? prev.lastTransitionTime : isoSeconds(now);
+    conditions.push({ ...w, lastProbeTime: null, lastTransitionTime: at ?? isoSeconds(now) });
+  }
+  for (const c of existing) if (!(KUBELET_CONDITIONS as readonly string[]).includes(c.type)) conditions.push(c);
+  const startedAt = isoSeconds(v.startedAt ?? now);
+  return {
+    ready,
+    status: {
+      phase: v.started ? 'Running' : 'Pending',
+      conditions,
+      hostIP: v.hostIP,
+      hostIPs: [{ ip: v.hostIP }],
+      podIP: v.ip,
+      podIPs: [{ ip: v.ip }],
+      startTime: isoSeconds(v.createdAt),
+      qosClass: 'BestEffort',
+      containerStatuses: [
+        {
+          name: v.containerName,
+          image: v.image,
+          imageID: '',
+          ready: v.started,
+          started: v.started,
+          restartCount: 0,
+          state: v.started ? { running: { startedAt } } : { waiting: { reason: 'ContainerCreating' } },
+        },
+      ],
+    },
+  };
+}
+
+/** Compares what matters of two statuses (condition types/statuses/reasons, phase, IP). */
+export function sameStatus(a: Record<string, any> | undefined, b: Record<string, any>): boolean {
+  if (!a) return false;
+  if (a.phase !== b.phase || a.podIP !== b.podIP) return false;
+  const ca: Condition[] = a.conditions ?? [];
+  const cb: Condition[] = b.conditions;
+  if (ca.length !== cb.length) return false;
+  return cb.every((c) => ca.some((x) => x.type === c.type && x.status === c.status && x.reason === c.reason));
+}

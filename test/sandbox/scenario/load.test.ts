@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatDiagnostic } from '../../../src/errors.ts';
+import { defaultScenario } from '../../../src/sandbox/scenario/default-world.ts';
+import { loadScenarioFile, readScenario } from '../../../src/sandbox/scenario/load.ts';
+import { REPO_ROOT } from '../../helpers/run-cli.ts';
+
+const SCENARIOS = join(REPO_ROOT, 'scenarios');
+
+const errorsOf = (text: string) => readScenario(text, 's.yaml').diagnostics.map(formatDiagnostic);
+
+const MINIMAL = `
+targetGroups:
+  - {name: a, registered: {fromCluster: c1, namespace: web, service: web}}
+loadBalancers:
+  - name: edge
+    listeners:
+      - {port: 80, forward: {a: 1}}
+clusters:
+  - name: c1
+    services: [{name: web, namespace: web, selector: {app: web}, ports: [{port: 80}]}]
+    workloads: [{name: web, namespace: web, labels: {app: web}}]
+traffic: [{loadBalancer: edge, rps: 10}]
+`;
+
+describe('scenario files', () => {
+  it('scenarios/default.yaml describes exactly the built-in default world', () => {
+    assert.deepEqual(loadScenarioFile(join(SCENARIOS, 'default.yaml')), defaultScenario());
+  });
+
+  it('every example scenario is valid', () => {
+    const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
+    assert.ok(files.length >= 4, `found ${files.join(', ')}`);
+    for (const f of files) assert.doesNotThrow(() => loadScenarioFile(join(SCENARIOS, f)), f);
+  });
+
+  it('fills defaults for a minimal scenario', () => {
+    const { scenario, diagnostics } = readScenario(MINIMAL);
+    assert.deepEqual(diagnostics, []);
+    assert.equal(scenario!.region, 'us-east-1');
+    assert.equal(scenario!.clusters[0]!.podCidr, '10.1.0.0/16');
+    assert.deepEqual(scenario!.clusters[0]!.namespaces, ['web']);
+    assert.equal(scenario!.targetGroups[0]!.healthCheck.intervalSeconds, 30);
+    assert.equal(scenario!.clusters[0]!.workloads[0]!.replicas, 1);
+  });
+
+  const cases: [string, string, RegExp][] = [
+    [
+      'an unknown field',
+      MINIMAL.replace('rps: 10', 'rps: 10, burst: 3'),
+      /^s\.yaml:12:41: error: traffic\[0\]\.burst: unknown field; allowed: loadBalancer, port, rps, rules$/,
+    ],
+    [
+      'a weight above 999',
+      MINIMAL.replace('{a: 1}', '{a: 1000}'),
+      /^s\.yaml:7:33: error: loadBalancers\[0\]\.listeners\[0\]\.forward\.a: must be between 0 and 999 \(got 1000\)$/,
+    ],
+    [
+      'a forward to an unknown group',
+      MINIMAL.replace('{a: 1}', '{b: 1}'),
+      /^s\.yaml:7:33: error: .*forward\.b: no target group named "b"/,
+    ],
+    [
+      'a bad duration',
+      MINIMAL.replace('labels: {app: web}}', 'labels: {app: web}, startDelay: soon}'),
+      /workloads\[0\]\.startDelay: must be a duration like .* \(got "soon"\)$/,
+    ],
+    [
+      'an unknown cluster in a fault',
+      `${MINIMAL}faults: [{at: 1m, kind: killPods, cluster: nope}]\n`,
+      /faults\[0\]\.cluster: no cluster named "nope"/,
+    ],
+    [
+      'a field of another fault kind',
+      `${MINIMAL}faults: [{at: 1m, kind: killPods, cluster: c1, errorRate: 5%}]\n`,
+      /faults\[0\]\.errorRate: unknown field; allowed: at, kind, cluster, namespace, workload, pods$/,
+    ],
+    [
+      'traffic on a missing listener',
+      MINIMAL.replace('rps: 10', 'port: 8080, rps: 10'),
+      /traffic\[0\]: no listener edge:8080/,
+    ],
+    [
+      'a registration from a missing Service',
+      MINIMAL.replace('service: web}}', 'service: api}}'),
+      /registered\.service: cluster "c1" has no Service web\/api/,
+    ],
+    ['YAML syntax', 'clusters: [', /^s\.yaml:1:\d+: error: /],
+  ];
+  for (const [what, text, want] of cases) {
+    it(`reports ${what} with file:line:col`, () => {
+      const errs = errorsOf(text);
+      assert.ok(
+        errs.some((e) => want.test(e)),
+        errs.join('\n'),
+      );
+    });
+  }
+
+  it('reports every problem of a file, not only the first', () => {
+    const text = MINIMAL.replace('{a: 1}', '{a: -1}').replace('rps: 10', 'rps: lots');
+    assert.equal(errorsOf(text).length, 2);
+  });
+});
