@@ -6,9 +6,7 @@ if (!only || only === 'startup') {
   console.log(`\n## start-up (${process.version})\n${benchStartup()}`);
 }
 if (!only || only === 'sandbox') {
-  const { existsSync } = await import('node:fs');
-  if (existsSync(new URL('./sandbox.ts', import.meta.url))) {
-    const mod = await import('./sandbox.ts' as string);
-    await mod.main?.();
-  }
+  console.log('\n## sandbox');
+  const { main } = await import('./sandbox.ts');
+  await main();
 }

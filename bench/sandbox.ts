@@ -66,7 +66,7 @@ async function latency(label: string, n: number, fn: () => Promise<unknown>): Pr
   rows.push([label, `n=${n}`, `p50 ${p50.toFixed(2)} ms`, `p99 ${p99.toFixed(2)} ms`]);
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   // ---- simulation speed
   simulate('default world', defaultScenario(), 4000);
   const big = defaultScenario();
@@ -82,9 +82,18 @@ async function main(): Promise<void> {
   const N = 300;
   const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
   const sandbox = await startSandbox({ clock: new ManualClock(Date.UTC(2026, 0, 1, 12)), dir });
-  const noop = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/xml' });
-    res.end('<ok/>');
+  // The baseline answers every request with a valid, empty DescribeTargetHealth response, so the
+  // same SDK client and call measure the client stack plus loopback HTTP, without the emulator.
+  const noop = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(
+        '<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">' +
+          '<DescribeTargetHealthResult><TargetHealthDescriptions/></DescribeTargetHealthResult>' +
+          '<ResponseMetadata><RequestId>0</RequestId></ResponseMetadata></DescribeTargetHealthResponse>',
+      );
+    });
   }).listen(0, '127.0.0.1');
   await once(noop, 'listening');
   const tls = generateClusterTls({ commonName: 'noop' });
@@ -102,11 +111,11 @@ async function main(): Promise<void> {
     const elb = new ElasticLoadBalancingV2Client(cfg);
     const cw = new CloudWatchClient(cfg);
     const noopUrl = `http://127.0.0.1:${(noop.address() as AddressInfo).port}`;
-    await latency('baseline: fetch POST to a no-op HTTP server', N, async () => {
-      const r = await fetch(noopUrl, { method: 'POST', body: 'Action=DescribeTargetHealth' });
-      await r.text();
-    });
+    const noopElb = new ElasticLoadBalancingV2Client({ ...cfg, endpoint: noopUrl });
     const tg = sandbox.world.targetGroupArn('web-blue');
+    await latency('baseline: DescribeTargetHealth (SDK) from a no-op HTTP server', N, () =>
+      noopElb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg })),
+    );
     await latency('ELBv2 DescribeTargetHealth (SDK)', N, () =>
       elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg })),
     );
@@ -159,6 +168,7 @@ async function main(): Promise<void> {
     );
     await latency('Kubernetes list pods -n web (client-node)', N, () => core.listNamespacedPod({ namespace: 'web' }));
     elb.destroy();
+    noopElb.destroy();
     cw.destroy();
   } finally {
     noop.close();
@@ -174,4 +184,4 @@ async function main(): Promise<void> {
   for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();
