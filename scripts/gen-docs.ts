@@ -1,5 +1,6 @@
 // Regenerates what is derived from the code:
 // - README's spec reference and schema/rollout.schema.json, from src/spec/rollout-shape.ts;
+// - README's scenario reference and schema/scenario.schema.json, from src/sandbox/scenario/scenario-shape.ts;
 // - README's CLI reference, from `cutover <command> --help` of every command in src/cli/commands.ts.
 // `--check` writes nothing and exits 1 when anything is out of date.
 // Run: node --import tsx scripts/gen-docs.ts [--check]   (npm run gen:docs)
@@ -7,16 +8,27 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from '../src/cli/commands.ts';
+import {
+  renderScenarioReference,
+  SCENARIO_REFERENCE_END,
+  SCENARIO_REFERENCE_START,
+  scenarioJsonSchema,
+} from '../src/sandbox/scenario/scenario-docs.ts';
 import { rolloutJsonSchema } from '../src/spec/json-schema.ts';
 import { REFERENCE_END, REFERENCE_START, renderSpecReference } from '../src/spec/reference.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readmePath = `${root}README.md`;
 const schemaPath = `${root}schema/rollout.schema.json`;
+const scenarioSchemaPath = `${root}schema/scenario.schema.json`;
 const check = process.argv.includes('--check');
 
 export function schemaFileText(): string {
   return `${JSON.stringify(rolloutJsonSchema(), null, 2)}\n`;
+}
+
+export function scenarioSchemaFileText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
 }
 
 function replaceBetween(text: string, start: string, end: string, content: string): string {
@@ -28,6 +40,10 @@ function replaceBetween(text: string, start: string, end: string, content: strin
 
 export function withReference(readme: string): string {
   return replaceBetween(readme, REFERENCE_START, REFERENCE_END, renderSpecReference());
+}
+
+export function withScenarioReference(readme: string): string {
+  return replaceBetween(readme, SCENARIO_REFERENCE_START, SCENARIO_REFERENCE_END, renderScenarioReference());
 }
 
 const CLI_START = '<!-- cli-reference:start -->';
@@ -52,7 +68,11 @@ export function withCliReference(readme: string): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const readme = readFileSync(readmePath, 'utf8');
-  const wanted = { [readmePath]: withCliReference(withReference(readme)), [schemaPath]: schemaFileText() };
+  const wanted = {
+    [readmePath]: withCliReference(withScenarioReference(withReference(readme))),
+    [schemaPath]: schemaFileText(),
+    [scenarioSchemaPath]: scenarioSchemaFileText(),
+  };
   let stale = false;
   for (const [path, text] of Object.entries(wanted)) {
     let current = '';

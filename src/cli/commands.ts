@@ -41,7 +41,10 @@ export const commands: CommandEntry[] = [
         .option('scenario', { type: 'string', describe: 'scenario YAML (default: the built-in two-cluster world)' })
         .option('speed', { type: 'number', default: 1, describe: 'virtual seconds per wall second' })
         .option('dir', { type: 'string', default: '.sandbox', describe: 'where to write env and kubeconfig' })
-        .option('seed', { type: 'number', default: 1, describe: 'random seed; same seed, same run' }),
+        .option('seed', {
+          type: 'number',
+          describe: "random seed (default: the scenario's seed, else 1); same seed, same run",
+        }),
     load: () => import('./commands/sandbox.ts'),
   },
 ];

@@ -12,6 +12,8 @@ import { defaultScenario } from './scenario/default-world.ts';
 import { loadScenarioFile } from './scenario/load.ts';
 import type { Scenario } from './scenario/types.ts';
 import { createStsHandler, StsModel } from './sts/sts.ts';
+import { KubeFaults } from './world/faults.ts';
+import { createRandom } from './world/prng.ts';
 import { World } from './world/world.ts';
 
 /** The subset of a pino logger the sandbox uses. */
@@ -122,6 +124,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         tls: { cert: tls.certPem, key: tls.keyPem },
         token,
         beforeRequest: sync,
+        // The request has brought the world to the clock's time (beforeRequest) before faults are asked.
+        faults: new KubeFaults(
+          scenario.faults,
+          c.name,
+          world.startedAt,
+          () => world.clock.now(),
+          createRandom(world.seed).fork(`kube-faults:${c.name}`),
+        ),
       });
       started.push(server);
       clusters.push({ name: c.name, url: server.url, context: c.name, server, caPem: tls.caPem, token });

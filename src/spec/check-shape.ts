@@ -5,7 +5,7 @@ import { didYouMean } from './did-you-mean.ts';
 import { checkDuration, formatDuration } from './duration.ts';
 import { checkPercent, formatPercent } from './percent.ts';
 import { joinPath, type Positions } from './positions.ts';
-import type { ObjectShape, Shape, StringShape } from './shape.ts';
+import type { AnyOfShape, ObjectShape, Shape, StringShape } from './shape.ts';
 
 /** Marks a value that failed its check (and was reported); it is left out of the result. */
 export const INVALID = Symbol('invalid');
@@ -55,7 +55,7 @@ export function checkShape(shape: Shape, node: Node | null | undefined, path: st
           ctx,
           tagPair.value ?? node,
           tagPath,
-          `${label(tagPath)} is not a known check type (got ${got(tagPair.value)}; ${hint}one of ${names.join(', ')})`,
+          `${label(tagPath)} is not a known ${shape.what ?? 'check type'} (got ${got(tagPair.value)}; ${hint}one of ${names.join(', ')})`,
         );
         return INVALID;
       }
@@ -145,6 +145,14 @@ export function checkShape(shape: Shape, node: Node | null | undefined, path: st
         const v = checkShape(shape.values, pair.value, p, ctx);
         if (v !== INVALID) out[String(k)] = v;
       }
+      if (shape.minEntries !== undefined && node.items.length < shape.minEntries) {
+        report(
+          ctx,
+          node,
+          path,
+          `${label(path)} must have at least ${shape.minEntries} ${shape.minEntries === 1 ? 'entry' : 'entries'} (got ${node.items.length}; ${describe(shape)})`,
+        );
+      }
       if (shape.maxEntries !== undefined && node.items.length > shape.maxEntries) {
         report(
           ctx,
@@ -156,9 +164,7 @@ export function checkShape(shape: Shape, node: Node | null | undefined, path: st
       return out;
     }
     case 'anyOf': {
-      const option = shape.options.find((o) =>
-        o.t === 'number' ? typeof scalar === 'number' : typeof scalar === 'string',
-      );
+      const option = pickOption(shape, node, scalar);
       if (!option) return fail(`must be ${shape.allowed}`, shape.allowed);
       return checkShape(option, node, path, ctx);
     }
@@ -197,7 +203,10 @@ export function checkShape(shape: Shape, node: Node | null | undefined, path: st
       return scalar;
     }
     case 'duration': {
-      const r = checkDuration(scalar ?? (node ? {} : undefined));
+      const r =
+        shape.bareSeconds && typeof scalar === 'number'
+          ? secondsToMs(scalar)
+          : checkDuration(scalar ?? (node ? {} : undefined));
       if (!r.ok) return fail(r.problem, r.hint);
       if (
         (shape.minMs !== undefined && r.value < shape.minMs) ||
@@ -309,6 +318,31 @@ function checkObject(
   return out;
 }
 
+/** The option of an anyOf a YAML value picks: by mapping, number or string (a duration takes either). */
+function pickOption(shape: AnyOfShape, node: Node | null | undefined, scalar: unknown): Shape | undefined {
+  const kind = isMap(node)
+    ? 'object'
+    : typeof scalar === 'number'
+      ? 'number'
+      : typeof scalar === 'string'
+        ? 'string'
+        : '';
+  return (
+    shape.options.find((o) => o.t === kind) ??
+    (kind === 'number' || kind === 'string' ? shape.options.find((o) => o.t === 'duration') : undefined)
+  );
+}
+
+/** A bare number of seconds (durations with `bareSeconds`) in whole milliseconds. */
+function secondsToMs(n: number): ReturnType<typeof checkDuration> {
+  const hint = 'write a number of seconds or a number and a unit, e.g. 30s, 5m or 1h30m';
+  if (!Number.isFinite(n)) return { ok: false, problem: 'must be a duration', hint };
+  if (n < 0) return { ok: false, problem: 'must not be negative', hint };
+  const ms = Math.round(n * 1_000_000) / 1000;
+  if (!Number.isInteger(ms)) return { ok: false, problem: 'is finer than a millisecond', hint };
+  return { ok: true, value: ms };
+}
+
 /** A shape's default converted like a value from the file (`2m` → 120000). */
 export function defaultValue(s: Shape): unknown {
   if (s.t === 'duration') {
@@ -362,7 +396,7 @@ export function describe(s: Shape): string {
     case 'boolean':
       return s.const !== undefined ? String(s.const) : 'true or false';
     case 'duration':
-      return `a duration such as 30s, 5m or 1h30m${s.minMs || s.maxMs !== undefined ? `, ${range(s.minMs, s.maxMs, formatDuration).replace(/^must be /, '')}` : ''}`;
+      return `a duration such as 30s, 5m or 1h30m${s.bareSeconds ? ' or a number of seconds' : ''}${s.minMs || s.maxMs !== undefined ? `, ${range(s.minMs, s.maxMs, formatDuration).replace(/^must be /, '')}` : ''}`;
     case 'percent':
       return `a percentage such as 1% or a fraction such as 0.01${s.min || s.max !== 1 ? `, ${range(s.min, s.max, formatPercent).replace(/^must be /, '')}` : ''}`;
     case 'object':

@@ -13,11 +13,19 @@ type Json = Record<string, unknown>;
  * step order) are the validator's alone.
  */
 export function rolloutJsonSchema(): Json {
+  return shapeJsonSchema(ROLLOUT_SHAPE, {
+    id: 'https://cutover.dev/schemas/v1alpha1/cluster-rollout.json',
+    title: 'cutover ClusterRollout',
+  });
+}
+
+/** The draft-07 JSON Schema of any document described by a shape (rollouts, sandbox scenarios). */
+export function shapeJsonSchema(shape: ObjectShape, meta: { id: string; title: string }): Json {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://cutover.dev/schemas/v1alpha1/cluster-rollout.json',
-    title: 'cutover ClusterRollout',
-    ...toSchema(ROLLOUT_SHAPE),
+    $id: meta.id,
+    title: meta.title,
+    ...toSchema(shape),
   };
 }
 
@@ -54,7 +62,9 @@ function toSchema(s: Shape): Json {
         ...base,
         anyOf: [
           { type: 'string', pattern: DURATION_PATTERN.source },
-          { const: 0, description: 'zero' },
+          s.bareSeconds
+            ? { type: 'number', minimum: 0, description: 'a number of seconds' }
+            : { const: 0, description: 'zero' },
         ],
       };
     case 'percent':
@@ -81,6 +91,7 @@ function toSchema(s: Shape): Json {
         propertyNames: { pattern: s.key.pattern?.source ?? '.*' },
         additionalProperties: toSchema(s.values),
       };
+      if (s.minEntries !== undefined) out.minProperties = s.minEntries;
       if (s.maxEntries !== undefined) out.maxProperties = s.maxEntries;
       return out;
     }

@@ -29,12 +29,20 @@ const PROSE = `<!-- Generated from src/spec/rollout-shape.ts by \`npm run gen:do
 
 /** The README's spec reference (between the markers), generated from the shape. */
 export function renderSpecReference(): string {
-  const sections: string[] = [];
-  collect(ROLLOUT_SHAPE, 'ClusterRollout', sections);
-  return `${REFERENCE_START}\n${PROSE}\n\n${sections.join('\n\n')}\n${REFERENCE_END}`;
+  return `${REFERENCE_START}\n${PROSE}\n\n${renderShapeSections(ROLLOUT_SHAPE, 'ClusterRollout')}\n${REFERENCE_END}`;
 }
 
-function collect(s: ObjectShape, title: string, out: string[]): void {
+/**
+ * One section per titled object of a shape (a table of its fields), in document order, under
+ * headings of the given level (3: `###`).
+ */
+export function renderShapeSections(shape: ObjectShape, title: string, level = 3): string {
+  const sections: string[] = [];
+  collect(shape, title, sections, '#'.repeat(level));
+  return sections.join('\n\n');
+}
+
+function collect(s: ObjectShape, title: string, out: string[], h: string): void {
   const rows = Object.entries(s.fields).map(([name, f]) => {
     const def = f.required
       ? '**required**'
@@ -44,14 +52,15 @@ function collect(s: ObjectShape, title: string, out: string[]): void {
     return `| \`${name}\` | ${typeOf(f.shape)} | ${esc(def)} | ${esc(f.shape.doc)} |`;
   });
   out.push(
-    `### \`${title}\`\n\n${s.doc}\n\n| Field | Type | Default | Description |\n|---|---|---|---|\n${rows.join('\n')}`,
+    `${h} \`${title}\`\n\n${s.doc}\n\n| Field | Type | Default | Description |\n|---|---|---|---|\n${rows.join('\n')}`,
   );
   for (const f of Object.values(s.fields)) {
     const child = f.shape.t === 'array' ? f.shape.items : f.shape;
-    if (child.t === 'object' && child.title) collect(child, child.title, out);
+    const objects = child.t === 'anyOf' ? child.options : [child];
+    for (const o of objects) if (o.t === 'object' && o.title) collect(o, o.title, out, h);
     if (child.t === 'union') {
       for (const [name, v] of Object.entries(child.variants))
-        collect(v, `spec.gates.checks[] ${child.tag}: ${name}`, out);
+        collect(v, `${child.title ?? 'spec.gates.checks[]'} ${child.tag}: ${name}`, out, h);
     }
   }
 }

@@ -51,6 +51,8 @@ export interface DurationShape extends Common {
   maxMs?: number;
   /** Why the minimum exists, for the message. */
   minWhy?: string;
+  /** A bare number is read as seconds (sandbox scenarios); otherwise only a bare 0 is allowed. */
+  bareSeconds?: boolean;
 }
 export interface PercentShape extends Common {
   t: 'percent';
@@ -94,6 +96,7 @@ export interface MapShape extends Common {
   t: 'map';
   key: StringShape;
   values: Shape;
+  minEntries?: number;
   maxEntries?: number;
   /** What the mapping holds, in words, for messages. */
   allowed?: string;
@@ -103,11 +106,19 @@ export interface UnionShape extends Common {
   t: 'union';
   tag: string;
   variants: Record<string, ObjectShape>;
+  /** Heading prefix of the variants in the README reference (`faults[]`); default `spec.gates.checks[]`. */
+  title?: string;
+  /** What the tag names, for messages ("fault kind"); default "check type". */
+  what?: string;
 }
-/** One of several scalar shapes, picked by the YAML value's type (a port number or name). */
+/**
+ * One of several shapes, picked by the YAML value's type: a mapping picks the object option, a
+ * number the number (else duration) option, a string the string (else duration) option — a port
+ * number or name, a duration or `{min, max}`.
+ */
 export interface AnyOfShape extends Common {
   t: 'anyOf';
-  options: readonly (StringShape | NumberShape)[];
+  options: readonly (StringShape | NumberShape | DurationShape | ObjectShape)[];
   allowed: string;
 }
 

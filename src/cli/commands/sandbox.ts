@@ -1,3 +1,4 @@
+import { CutoverError } from '../../errors.ts';
 import { startSandbox } from '../../sandbox/sandbox.ts';
 import { statusLine } from '../../sandbox/world/status.ts';
 import type { CommandContext } from '../context.ts';
@@ -6,17 +7,18 @@ export interface SandboxArgs {
   scenario?: string;
   speed: number;
   dir: string;
-  seed: number;
+  seed?: number;
 }
 
 /** `cutover sandbox`: serves the emulated AWS and Kubernetes endpoints until interrupted. */
 export async function run(args: SandboxArgs, ctx: CommandContext): Promise<number> {
+  checkArgs(args);
   const sandbox = await startSandbox({
     ...(args.scenario ? { scenario: args.scenario } : {}),
     speed: args.speed,
     dir: args.dir,
     cwd: ctx.cwd,
-    seed: args.seed,
+    ...(args.seed === undefined ? {} : { seed: args.seed }),
     log: ctx.log,
   });
   try {
@@ -46,6 +48,22 @@ export async function run(args: SandboxArgs, ctx: CommandContext): Promise<numbe
     await sandbox.close();
   }
   return 0;
+}
+
+/** Usage errors (exit 2) for values yargs lets through: it reads `--speed abc` as NaN. */
+export function checkArgs(args: Pick<SandboxArgs, 'speed' | 'seed'>): void {
+  if (!(Number.isFinite(args.speed) && args.speed > 0)) {
+    throw new CutoverError('E_USAGE', '--speed must be a number above 0', {
+      value: args.speed,
+      hint: 'virtual seconds per wall second: 1 is real time, 60 runs a minute per second, 0.5 half speed',
+    });
+  }
+  if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0 && args.seed <= 2 ** 32 - 1)) {
+    throw new CutoverError('E_USAGE', '--seed must be a whole number from 0 to 4294967295', {
+      value: args.seed,
+      hint: 'the same seed gives the same run, e.g. --seed 7',
+    });
+  }
 }
 
 function usage(

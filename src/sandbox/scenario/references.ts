@@ -1,156 +1,173 @@
-import { loadBalancerArn, targetGroupArn } from '../ids.ts';
-import type { Scenario } from './types.ts';
-import type { Fields, Value } from './yaml-reader.ts';
+import { showValue } from '../../errors.ts';
+import type { ShapeContext } from '../../spec/check-shape.ts';
+import { didYouMean } from '../../spec/did-you-mean.ts';
+import type { Scenario, WeightedTargetGroup } from './types.ts';
 
-/**
- * Checks what refers to what across a scenario (forward → target groups, registrations →
- * clusters/services, traffic → listeners, faults → clusters/workloads/alarms), and resolves alarm
- * dimension names to ARN suffixes. Runs only once the document is otherwise valid.
- */
-export function checkReferences(s: Scenario, root: Fields): void {
-  const at = (section: string, ...path: (string | number)[]): Value => root.get(section).at(...path);
-  const tgNames = new Set(s.targetGroups.map((t) => t.name));
-  const unique = (names: string[], section: string, what: string) => {
-    const seen = new Set<string>();
-    names.forEach((n, i) => {
-      if (seen.has(n)) at(section, i, 'name').error(`duplicate ${what} name`);
-      seen.add(n);
+/** Reports `<path> <what> (got <value>; <allowed>)` at the value of `path` in the file. */
+export type Report = (path: string, what: string, got: string, allowed: string) => void;
+
+export function reporter(ctx: ShapeContext): Report {
+  return (path, what, got, allowed) => {
+    const p = ctx.positions.at(path);
+    ctx.diagnostics.push({
+      file: ctx.file,
+      ...p,
+      severity: 'error',
+      message: `${path} ${what} (got ${got}; ${allowed})`,
     });
   };
-  unique(
-    s.loadBalancers.map((l) => l.name),
-    'loadBalancers',
-    'load balancer',
-  );
-  unique(
-    s.targetGroups.map((t) => t.name),
-    'targetGroups',
-    'target group',
-  );
-  unique(
-    s.clusters.map((c) => c.name),
-    'clusters',
-    'cluster',
-  );
-  unique(
-    s.alarms.map((a) => a.name),
-    'alarms',
-    'alarm',
-  );
-  const ips = new Set<string>();
-  s.clusters.forEach((c, i) => {
-    if (ips.has(c.podCidr)) at('clusters', i, 'podCidr').error('pod ranges of clusters must not overlap');
-    ips.add(c.podCidr);
-  });
+}
+
+/** "did you mean …? defined: a, b" for a name that refers to nothing. */
+function known(name: string, names: readonly string[], where: string): string {
+  if (names.length === 0) return `none is defined under ${where}`;
+  const guess = didYouMean(name, names);
+  return `${guess ? `did you mean "${guess}"? ` : ''}defined under ${where}: ${names.join(', ')}`;
+}
+
+/**
+ * Checks what refers to what across a scenario: forward actions → target groups (each attached to
+ * one load balancer), registrations → clusters/Services/ports, traffic → listeners and rules,
+ * alarms → load balancers/target groups, faults → clusters/workloads/listeners. Runs on the
+ * normalized scenario once the document is otherwise valid; indexes are the file's.
+ */
+export function checkReferences(s: Scenario, raw: any, report: Report): void {
+  const tgNames = s.targetGroups.map((t) => t.name);
+  const lbNames = s.loadBalancers.map((l) => l.name);
+  const clusterNames = s.clusters.map((c) => c.name);
 
   const tgUsers = new Map<string, string>();
-  s.loadBalancers.forEach((lb, li) => {
-    const ports = new Set<number>();
-    lb.listeners.forEach((l, i) => {
-      const lv = at('loadBalancers', li, 'listeners', i);
-      if (ports.has(l.port)) lv.at('port').error('duplicate listener port on this load balancer');
-      ports.add(l.port);
-      const forwards = [
-        { fw: l.forward, v: lv.at('forward') },
-        ...l.rules.map((r, ri) => ({ fw: r.forward, v: lv.at('rules', ri, 'forward') })),
-      ];
-      for (const { fw, v } of forwards) {
-        if (fw.length > 0 && fw.every((w) => w.weight === 0)) v.error('at least one weight must be above 0');
-        for (const w of fw) {
-          if (!tgNames.has(w.targetGroup)) {
-            v.at(w.targetGroup).error(`no target group named "${w.targetGroup}"; define it under targetGroups`, false);
-            continue;
-          }
-          // An ALB target group can be attached to one load balancer only.
-          const user = tgUsers.get(w.targetGroup);
-          if (user && user !== lb.name)
-            v.at(w.targetGroup).error(`target group is already used by load balancer "${user}"`, false);
-          tgUsers.set(w.targetGroup, lb.name);
-        }
+  const checkForward = (fw: WeightedTargetGroup[], path: string, lb: string) => {
+    if (fw.every((w) => w.weight === 0)) {
+      report(path, 'sends no traffic', 'every weight 0', 'give at least one target group a weight above 0');
+    }
+    for (const { targetGroup } of fw) {
+      const p = `${path}.${targetGroup}`;
+      if (!tgNames.includes(targetGroup)) {
+        report(p, 'names no target group', showValue(targetGroup), known(targetGroup, tgNames, 'targetGroups'));
+        continue;
       }
-      const prios = new Set<number>();
+      const user = tgUsers.get(targetGroup);
+      if (user && user !== lb) {
+        report(
+          p,
+          `is already used by load balancer "${user}"`,
+          showValue(targetGroup),
+          'an ALB target group belongs to one load balancer',
+        );
+      }
+      tgUsers.set(targetGroup, lb);
+    }
+  };
+  s.loadBalancers.forEach((lb, li) => {
+    lb.listeners.forEach((l, i) => {
+      const lp = `loadBalancers[${li}].listeners[${i}]`;
+      checkForward(l.forward, `${lp}.forward`, lb.name);
       l.rules.forEach((r, ri) => {
-        if (prios.has(r.priority)) lv.at('rules', ri, 'priority').error('duplicate rule priority on this listener');
-        prios.add(r.priority);
+        checkForward(r.forward, `${lp}.rules[${ri}].forward`, lb.name);
       });
     });
   });
 
   const cluster = (name: string) => s.clusters.find((c) => c.name === name);
-  for (const [i, tg] of s.targetGroups.entries()) {
+  s.targetGroups.forEach((tg, i) => {
     const reg = tg.registered;
-    if (!reg) continue;
-    const v = at('targetGroups', i, 'registered');
+    if (!reg) return;
+    const p = `targetGroups[${i}].registered`;
     const c = cluster(reg.cluster);
     if (!c) {
-      v.at('fromCluster').error(`no cluster named "${reg.cluster}"`);
-      continue;
+      report(
+        `${p}.fromCluster`,
+        'names no cluster',
+        showValue(reg.cluster),
+        known(reg.cluster, clusterNames, 'clusters'),
+      );
+      return;
     }
     const svc = c.services.find((x) => x.name === reg.service && x.namespace === reg.namespace);
     if (!svc) {
-      v.at('service').error(`cluster "${c.name}" has no Service ${reg.namespace}/${reg.service}`);
-      continue;
+      const there = c.services.map((x) => `${x.namespace}/${x.name}`);
+      report(
+        `${p}.service`,
+        `names no Service of cluster "${c.name}"`,
+        showValue(`${reg.namespace}/${reg.service}`),
+        there.length ? `its Services: ${there.join(', ')}` : 'it has no Services',
+      );
+      return;
     }
-    if (reg.port !== undefined && !svc.ports.some((p) => p.port === reg.port || p.name === reg.port)) {
-      v.at('port').error(`Service ${reg.namespace}/${reg.service} has no such port`);
+    if (reg.port !== undefined && !svc.ports.some((x) => x.port === reg.port || x.name === reg.port)) {
+      const ports = svc.ports.map((x) => (x.name ? `${x.name} (${x.port})` : String(x.port)));
+      report(
+        `${p}.port`,
+        `names no port of Service ${reg.namespace}/${reg.service}`,
+        showValue(reg.port),
+        `its ports: ${ports.join(', ')}`,
+      );
     }
-  }
-
-  s.clusters.forEach((c, ci) => {
-    const names = new Set<string>();
-    c.workloads.forEach((w, wi) => {
-      const key = `${w.namespace}/${w.name}`;
-      if (names.has(key)) at('clusters', ci, 'workloads', wi, 'name').error('duplicate workload in this namespace');
-      names.add(key);
-    });
   });
 
-  const listenerExists = (lbName: string, port: number) =>
-    s.loadBalancers.some((lb) => lb.name === lbName && lb.listeners.some((l) => l.port === port));
-  for (const [i, t] of s.traffic.entries()) {
-    const v = at('traffic', i);
-    if (!listenerExists(t.loadBalancer, t.port)) {
-      v.error(`no listener ${t.loadBalancer}:${t.port}; define it under loadBalancers`, false);
-      continue;
+  const listeners = s.loadBalancers.flatMap((lb) => lb.listeners.map((l) => ({ lb: lb.name, l })));
+  const listenerNames = listeners.map((x) => `${x.lb}:${x.l.port}`);
+  const listenerOf = (lb: string, port: number) => listeners.find((x) => x.lb === lb && x.l.port === port)?.l;
+  s.traffic.forEach((t, i) => {
+    const l = listenerOf(t.loadBalancer, t.port);
+    if (!l) {
+      const name = `${t.loadBalancer}:${t.port}`;
+      report(`traffic[${i}]`, 'names no listener', showValue(name), known(name, listenerNames, 'loadBalancers'));
+      return;
     }
-    const listener = s.loadBalancers
-      .find((lb) => lb.name === t.loadBalancer)!
-      .listeners.find((l) => l.port === t.port)!;
     let sum = 0;
     t.rules.forEach((r, ri) => {
       sum += r.share;
-      if (!listener.rules.some((x) => x.priority === r.priority))
-        v.at('rules', ri, 'priority').error('the listener has no rule with this priority');
-    });
-    if (sum > 1 + 1e-9) v.at('rules').error('rule shares add up to more than 100%', false);
-  }
-
-  s.alarms.forEach((a, i) => {
-    for (const d of a.dimensions) {
-      if (d.value.startsWith('lb:')) {
-        const name = d.value.slice(3);
-        if (!s.loadBalancers.some((lb) => lb.name === name))
-          at('alarms', i, 'loadBalancer').error(`no load balancer named "${name}"`, false);
-        d.value = loadBalancerArn(s, name).split(':loadbalancer/')[1] as string;
-      } else if (d.value.startsWith('tg:')) {
-        const name = d.value.slice(3);
-        if (!tgNames.has(name)) at('alarms', i, 'targetGroup').error(`no target group named "${name}"`, false);
-        d.value = `targetgroup/${targetGroupArn(s, name).split(':targetgroup/')[1]}`;
+      if (!l.rules.some((x) => x.priority === r.priority)) {
+        const prios = l.rules.map((x) => x.priority);
+        report(
+          `traffic[${i}].rules[${ri}].priority`,
+          'names no rule of the listener',
+          String(r.priority),
+          prios.length ? `its rules: ${prios.join(', ')}` : 'the listener has no rules',
+        );
       }
+    });
+    if (sum > 1 + 1e-9) {
+      report(
+        `traffic[${i}].rules`,
+        'has shares adding up to more than 100%',
+        `${Math.round(sum * 1e6) / 1e4}%`,
+        'the default action gets what the rules leave',
+      );
     }
   });
 
-  for (const [i, f] of s.faults.entries()) {
-    const v = at('faults', i);
+  // The normalized alarm holds ARN suffixes; the names are the file's.
+  raw.alarms.forEach((a: { loadBalancer?: string; targetGroup?: string }, i: number) => {
+    const lb = a.loadBalancer;
+    const tg = a.targetGroup;
+    if (lb !== undefined && !lbNames.includes(lb))
+      report(`alarms[${i}].loadBalancer`, 'names no load balancer', showValue(lb), known(lb, lbNames, 'loadBalancers'));
+    if (tg !== undefined && !tgNames.includes(tg))
+      report(`alarms[${i}].targetGroup`, 'names no target group', showValue(tg), known(tg, tgNames, 'targetGroups'));
+  });
+
+  s.faults.forEach((f, i) => {
+    const p = `faults[${i}]`;
     if ('cluster' in f) {
       const c = cluster(f.cluster);
-      if (!c) v.at('cluster').error(`no cluster named "${f.cluster}"`);
+      if (!c)
+        report(`${p}.cluster`, 'names no cluster', showValue(f.cluster), known(f.cluster, clusterNames, 'clusters'));
       else if ('workload' in f && f.workload !== undefined && !c.workloads.some((w) => w.name === f.workload)) {
-        v.at('workload').error(`cluster "${c.name}" has no workload named "${f.workload}"`);
+        const names = c.workloads.map((w) => w.name);
+        report(
+          `${p}.workload`,
+          `names no workload of cluster "${c.name}"`,
+          showValue(f.workload),
+          known(f.workload, names, `clusters[${s.clusters.indexOf(c)}].workloads`),
+        );
       }
     }
-    if (f.kind === 'traffic' && !listenerExists(f.loadBalancer, f.port)) {
-      v.error(`no listener ${f.loadBalancer}:${f.port}`, false);
+    if (f.kind === 'traffic' && !listenerOf(f.loadBalancer, f.port)) {
+      const name = `${f.loadBalancer}:${f.port}`;
+      report(p, 'names no listener', showValue(name), known(name, listenerNames, 'loadBalancers'));
     }
-  }
+  });
 }

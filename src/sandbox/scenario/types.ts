@@ -1,6 +1,6 @@
 /**
  * A sandbox scenario, validated and normalized (durations in milliseconds, rates as fractions).
- * The YAML surface form is documented in src/sandbox/README.md and read by ./load.ts; the default
+ * The YAML surface form is ./scenario-shape.ts (documented in the README) and read by ./load.ts; the default
  * world (./default-world.ts) is one of these, and scenarios/default.yaml spells the same thing.
  */
 export interface Scenario {
@@ -167,6 +167,18 @@ export type FaultDef = { atMs: number } & (
       probability: number;
       forMs: number;
       code?: string;
+      status?: number;
+    }
+  | {
+      kind: 'kubeThrottle' | 'kubeError';
+      cluster: string;
+      /** Verbs as the API server names them (`list`, `watch`, …); empty means all. */
+      verbs: string[];
+      /** `pods`, or `endpointslices.discovery.k8s.io`; empty means all. */
+      resources: string[];
+      probability: number;
+      forMs: number;
+      /** kubeError only: the 5xx status. */
       status?: number;
     }
   | { kind: 'watchDisconnect' | 'apiServerRestart'; cluster: string }

@@ -1,4 +1,6 @@
 import { AwsError } from '../aws/errors.ts';
+import type { ResourceRef } from '../kube/resources.ts';
+import type { KubeFaults as KubeFaultHook } from '../kube/server.ts';
 import type { FaultDef } from '../scenario/types.ts';
 import type { Random } from './prng.ts';
 
@@ -53,6 +55,50 @@ export class AwsFaults {
       if (f.service !== '*' && f.service !== service) continue;
       if (f.operations.length && !f.operations.includes(op)) continue;
       if (f.probability >= 1 || this.rng.next() < f.probability) return f.error();
+    }
+    return undefined;
+  }
+}
+
+type KubeFaultDef = Extract<FaultDef, { kind: 'kubeThrottle' | 'kubeError' }>;
+
+/**
+ * The Kubernetes side of scheduled faults, for one cluster's API server (its `faults` hook):
+ * matching requests get 429 (the server adds `Retry-After`) or a 5xx instead of an answer. A
+ * fault is active over [start + at, start + at + for), read off the scenario at each request, so
+ * the world's fault schedule does not need to know about servers. Discovery, `/version` and
+ * health paths never fail: clients could not even learn what to retry.
+ */
+export class KubeFaults implements KubeFaultHook {
+  private readonly faults: KubeFaultDef[];
+
+  constructor(
+    faults: readonly FaultDef[],
+    cluster: string,
+    private readonly startedAt: number,
+    private readonly now: () => number,
+    private readonly rng: Random,
+  ) {
+    this.faults = faults.filter(
+      (f): f is KubeFaultDef => (f.kind === 'kubeThrottle' || f.kind === 'kubeError') && f.cluster === cluster,
+    );
+  }
+
+  before(verb: string, ref: ResourceRef | undefined): { status: number } | undefined {
+    if (!ref || this.faults.length === 0) return undefined;
+    const t = this.now();
+    for (const f of this.faults) {
+      const from = this.startedAt + f.atMs;
+      if (t < from || t >= from + f.forMs) continue;
+      if (f.verbs.length > 0 && !f.verbs.includes(verb)) continue;
+      if (
+        f.resources.length > 0 &&
+        !f.resources.some((r) => r === ref.resource || r === `${ref.resource}.${ref.group}`)
+      )
+        continue;
+      // Drawn only for matching requests, so unrelated traffic does not shift which calls fail.
+      if (f.probability < 1 && this.rng.next() >= f.probability) continue;
+      return { status: f.kind === 'kubeThrottle' ? 429 : (f.status ?? 500) };
     }
     return undefined;
   }

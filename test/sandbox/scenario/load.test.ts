@@ -50,42 +50,42 @@ describe('scenario files', () => {
     [
       'an unknown field',
       MINIMAL.replace('rps: 10', 'rps: 10, burst: 3'),
-      /^s\.yaml:12:41: error: traffic\[0\]\.burst: unknown field; allowed: loadBalancer, port, rps, rules$/,
+      /^s\.yaml:12:41: error: unknown field traffic\[0\]\.burst \(got "burst"; allowed here: loadBalancer, port, rps, rules\)$/,
     ],
     [
       'a weight above 999',
       MINIMAL.replace('{a: 1}', '{a: 1000}'),
-      /^s\.yaml:7:33: error: loadBalancers\[0\]\.listeners\[0\]\.forward\.a: must be between 0 and 999 \(got 1000\)$/,
+      /^s\.yaml:7:33: error: loadBalancers\[0\]\.listeners\[0\]\.forward\.a must be between 0 and 999 \(got 1000; /,
     ],
     [
       'a forward to an unknown group',
       MINIMAL.replace('{a: 1}', '{b: 1}'),
-      /^s\.yaml:7:33: error: .*forward\.b: no target group named "b"/,
+      /^s\.yaml:7:33: error: .*forward\.b names no target group \(got "b"; .*defined under targetGroups: a\)$/,
     ],
     [
       'a bad duration',
       MINIMAL.replace('labels: {app: web}}', 'labels: {app: web}, startDelay: soon}'),
-      /workloads\[0\]\.startDelay: must be a duration like .* \(got "soon"\)$/,
+      /^s\.yaml:11:77: error: clusters\[0\]\.workloads\[0\]\.startDelay is not a duration \(got "soon"; /,
     ],
     [
       'an unknown cluster in a fault',
       `${MINIMAL}faults: [{at: 1m, kind: killPods, cluster: nope}]\n`,
-      /faults\[0\]\.cluster: no cluster named "nope"/,
+      /^s\.yaml:13:44: error: faults\[0\]\.cluster names no cluster \(got "nope"; defined under clusters: c1\)$/,
     ],
     [
       'a field of another fault kind',
       `${MINIMAL}faults: [{at: 1m, kind: killPods, cluster: c1, errorRate: 5%}]\n`,
-      /faults\[0\]\.errorRate: unknown field; allowed: at, kind, cluster, namespace, workload, pods$/,
+      /^s\.yaml:13:48: error: unknown field faults\[0\]\.errorRate \(got "errorRate"; allowed here: kind, at, cluster, namespace, workload, pods\)$/,
     ],
     [
       'traffic on a missing listener',
       MINIMAL.replace('rps: 10', 'port: 8080, rps: 10'),
-      /traffic\[0\]: no listener edge:8080/,
+      /^s\.yaml:12:11: error: traffic\[0\] names no listener \(got "edge:8080"; /,
     ],
     [
       'a registration from a missing Service',
       MINIMAL.replace('service: web}}', 'service: api}}'),
-      /registered\.service: cluster "c1" has no Service web\/api/,
+      /^s\.yaml:3:70: error: targetGroups\[0\]\.registered\.service names no Service of cluster "c1" \(got "web\/api"; /,
     ],
     ['YAML syntax', 'clusters: [', /^s\.yaml:1:\d+: error: /],
   ];
