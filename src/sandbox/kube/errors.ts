@@ -96,13 +96,14 @@ export function conflict(gr: GroupResource, name: string, why?: string): KubeSta
 
 /** 422 Invalid; `kind` is the object's Kind (e.g. `ConfigMap`), as the real message uses it. */
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): KubeStatusError {
-  const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  // A cause with an empty field path (e.g. a ConfigMap's total size) still gets Go's "<field>: " prefix.
+  const list = causes.map((c) => (c.field !== undefined ? `${c.field}: ${c.message}` : c.message));
   const text = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   return new KubeStatusError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${text}`, {
     name,
     ...(group ? { group } : {}),
     kind,
-    causes,
+    causes: causes.map((c) => (c.field === '' ? { reason: c.reason, message: c.message } : c)),
   });
 }
 
@@ -111,7 +112,7 @@ export function fieldInvalid(field: string, value: unknown, detail: string): Sta
 }
 
 export function fieldRequired(field: string, detail: string): StatusCause {
-  return { reason: 'FieldValueRequired', message: `Required value: ${detail}`, field };
+  return { reason: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value', field };
 }
 
 export function fieldForbidden(field: string, detail: string): StatusCause {

@@ -2,11 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, KubeStatusError, unsupportedMediaType } from './errors.ts';
+import { decodeKubeProtobuf, PROTOBUF_KINDS } from './protobuf.ts';
 import type { PatchType } from './store.ts';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -17,7 +18,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
         req.destroy();
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -29,17 +30,41 @@ function mediaType(req: IncomingMessage): string {
     .toLowerCase();
 }
 
-/** Parses a JSON or YAML body (a JSON body is valid YAML); protobuf and CBOR are refused. */
-export function parseBody(text: string, contentType: string): unknown {
+/**
+ * Parses a JSON or YAML body (a JSON body is valid YAML), or a protobuf body of the kinds
+ * protobuf.ts knows (what kubectl's generator commands send); other protobuf kinds and CBOR are 415.
+ */
+export function parseBody(body: Buffer, contentType: string): unknown {
+  if (contentType === PROTOBUF) return parseProtobuf(body);
   if (contentType.includes('protobuf') || contentType.includes('cbor')) {
-    throw unsupportedMediaType(['application/json', 'application/yaml']);
+    throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF]);
   }
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return contentType.includes('yaml') ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
+}
+
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+function parseProtobuf(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  let obj: Record<string, unknown> | undefined;
+  try {
+    obj = decodeKubeProtobuf(body);
+  } catch (e) {
+    throw badRequest(`unable to decode protobuf body: ${(e as Error).message}`);
+  }
+  if (obj) return obj;
+  // [U] A real server decodes every built-in kind; this emulator only the few kubectl's generators send.
+  throw new KubeStatusError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this emulator decodes protobuf bodies only for ${PROTOBUF_KINDS.join(', ')})`,
+  );
 }
 
 export function bodyType(req: IncomingMessage): string {

@@ -1,103 +1,23 @@
 /**
- * Per-kind server behaviour: defaults applied on create, decode-time checks (MicroTime), semantic
- * validation (422), and how a CustomResourceDefinition becomes served resource types.
+ * Per-kind server behaviour: defaults applied on create and on every write, decode-time checks
+ * (timestamps), and how a CustomResourceDefinition becomes served resource types. Validation (422)
+ * is in validation.ts.
  */
-import { badRequest, fieldInvalid, fieldRequired, invalid, type StatusCause } from './errors.ts';
+import { DecodeFailure, decodeTimes } from './decode-times.ts';
+import { badRequest } from './errors.ts';
 import type { PrinterColumn, ResourceDef } from './resources.ts';
 
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const microTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/;
-
-function nameCauses(def: ResourceDef, name: string): StatusCause[] {
-  const label = def.resource === 'namespaces' || def.resource === 'services';
-  if (label) {
-    if (name.length > 63 || !dns1123Label.test(name)) {
-      return [
-        fieldInvalid(
-          'metadata.name',
-          name,
-          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-        ),
-      ];
-    }
-    return [];
-  }
-  if (name.length > 253 || !dns1123Subdomain.test(name)) {
-    return [
-      fieldInvalid(
-        'metadata.name',
-        name,
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      ),
-    ];
-  }
-  return [];
-}
-
-/** MicroTime fields must carry exactly 6 fractional digits, or decoding fails with 400 (facts §5). */
-function checkMicroTime(def: ResourceDef, value: unknown): void {
-  if (value === undefined || value === null) return;
-  const s = String(value);
-  if (microTime.test(s)) return;
-  const rest = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(.*)$/.exec(s)?.[1] ?? s;
-  throw badRequest(
-    `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: parsing time "${s}" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "${rest}" as ".000000"`,
-  );
-}
-
+/**
+ * Decode-time checks of a request body (timestamps, see decode-times.ts): a body that does not
+ * decode is a 400 BadRequest worded as the API server's decoder words it.
+ */
 export function checkDecode(def: ResourceDef, obj: Record<string, any>): void {
-  if (def.resource === 'leases' && def.group === 'coordination.k8s.io') {
-    checkMicroTime(def, obj.spec?.acquireTime);
-    checkMicroTime(def, obj.spec?.renewTime);
+  try {
+    decodeTimes(def, obj);
+  } catch (e) {
+    if (!(e instanceof DecodeFailure)) throw e;
+    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${e.message}`);
   }
-  if (def.resource === 'events') {
-    checkMicroTime(def, obj.eventTime);
-    checkMicroTime(def, obj.series?.lastObservedTime);
-  }
-}
-
-export function validate(def: ResourceDef, obj: Record<string, any>): void {
-  const name = String(obj.metadata?.name ?? '');
-  const causes = nameCauses(def, name);
-  if (def.resource === 'pods' && !def.group && !(Array.isArray(obj.spec?.containers) && obj.spec.containers.length)) {
-    causes.push(fieldRequired('spec.containers', ''));
-  }
-  if (def.resource === 'customresourcedefinitions') causes.push(...crdCauses(obj));
-  if (causes.length) throw invalid(def.kind, def.group, name, causes);
-}
-
-function crdCauses(crd: Record<string, any>): StatusCause[] {
-  const spec = crd.spec ?? {};
-  const names = spec.names ?? {};
-  const causes: StatusCause[] = [];
-  if (!spec.group || !String(spec.group).includes('.'))
-    causes.push(fieldInvalid('spec.group', spec.group ?? '', 'should be a domain with at least one dot'));
-  if (!names.plural) causes.push(fieldRequired('spec.names.plural', ''));
-  if (!names.kind) causes.push(fieldRequired('spec.names.kind', ''));
-  if (crd.metadata?.name !== `${names.plural}.${spec.group}`) {
-    causes.push(fieldInvalid('metadata.name', crd.metadata?.name ?? '', 'must be spec.names.plural+"."+spec.group'));
-  }
-  if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    causes.push({
-      reason: 'FieldValueNotSupported',
-      message: `Unsupported value: ${JSON.stringify(spec.scope)}: supported values: "Cluster", "Namespaced"`,
-      field: 'spec.scope',
-    });
-  }
-  const versions: any[] = Array.isArray(spec.versions) ? spec.versions : [];
-  if (versions.length === 0)
-    causes.push(fieldInvalid('spec.versions', versions, 'must have exactly one version marked as storage version'));
-  else if (versions.filter((v) => v?.storage).length !== 1) {
-    causes.push(
-      fieldInvalid(
-        'spec.versions',
-        versions.map((v) => v?.name),
-        'must have exactly one version marked as storage version',
-      ),
-    );
-  }
-  return causes;
 }
 
 /**
@@ -127,7 +47,15 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
       p.targetPort ??= p.port;
     }
   } else if (def.group === '' && def.resource === 'namespaces') {
-    obj.spec ??= { finalizers: ['kubernetes'] };
+    // spec.finalizers changes only through /finalize: created with "kubernetes", then kept.
+    const finalizers: string[] = old ? (old.spec?.finalizers ?? []) : (obj.spec?.finalizers ?? []);
+    obj.spec = {
+      ...obj.spec,
+      finalizers: old || finalizers.includes('kubernetes') ? finalizers : [...finalizers, 'kubernetes'],
+    };
+    if (obj.spec.finalizers.length === 0) delete obj.spec.finalizers;
+  } else if (def.group === '' && def.resource === 'secrets') {
+    obj.type ||= 'Opaque';
   } else if (def.group === 'apps' && (def.resource === 'deployments' || def.resource === 'replicasets')) {
     obj.spec ??= {};
     const spec = obj.spec;

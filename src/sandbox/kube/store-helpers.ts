@@ -4,7 +4,7 @@ import { deepEqual } from './json-util.ts';
 import type { FieldContext } from './managed-fields.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.ts';
 import { apiVersionOf, parseApiVersion, type ResourceDef, storageKey } from './resources.ts';
-import type { KubeObject, PatchType } from './store.ts';
+import type { KubeObject, PatchType } from './store-types.ts';
 
 export function hash(s: string): number {
   let h = 2166136261;

@@ -1,7 +1,8 @@
 /**
  * The EndpointSlice controller's pure core, as Kubernetes does it (discovery.k8s.io/v1): a
  * Service's selected pods that have an IP become endpoints with conditions
- * ready = Ready ∧ ¬terminating, serving = Ready, terminating = deletionTimestamp set; pods are
+ * ready = Ready ∧ ¬terminating, serving = Ready, terminating = deletionTimestamp set (ready and
+ * serving both true with `publishNotReadyAddresses`); pods are
  * grouped by their resolved ports (a named targetPort may resolve differently per pod); each slice
  * holds at most `maxEndpoints`. Existing endpoints stay in their slice, new ones fill free room
  * first, as the real controller does to keep churn low; a Service with no endpoints keeps one
@@ -24,6 +25,8 @@ export interface SliceService {
   namespace: string;
   uid: string;
   ports: { name?: string; port: number; targetPort?: number | string; protocol?: string }[];
+  /** `spec.publishNotReadyAddresses`: every endpoint is ready and serving, even while terminating. */
+  publishNotReadyAddresses?: boolean;
 }
 
 export interface EndpointPort {
@@ -69,7 +72,11 @@ export function resolvePorts(svc: SliceService, pod: SlicePod): EndpointPort[] |
 export function endpointOf(svc: SliceService, pod: SlicePod): Endpoint {
   const e: Endpoint = {
     addresses: [pod.ip],
-    conditions: { ready: pod.ready && !pod.terminating, serving: pod.ready, terminating: pod.terminating },
+    conditions: {
+      ready: svc.publishNotReadyAddresses === true || (pod.ready && !pod.terminating),
+      serving: svc.publishNotReadyAddresses === true || pod.ready,
+      terminating: pod.terminating,
+    },
     targetRef: { kind: 'Pod', namespace: svc.namespace, name: pod.name, uid: pod.uid },
   };
   if (pod.nodeName) e.nodeName = pod.nodeName;

@@ -28,8 +28,13 @@ export interface Condition {
   lastProbeTime?: string | null;
 }
 
-export function gatesTrue(gates: string[], conditions: Condition[] | undefined): boolean {
-  return gates.every((g) => conditions?.some((c) => c.type === g && c.status === 'True'));
+/** The kubelet's message for each readiness gate that is not True (GeneratePodReadyCondition). */
+export function unreadyGates(gates: string[], conditions: Condition[]): string[] {
+  return gates.flatMap((g) => {
+    const c = conditions.find((x) => x.type === g);
+    if (!c) return [`corresponding condition of pod readiness gate "${g}" does not exist.`];
+    return c.status === 'True' ? [] : [`the status of pod readiness gate "${g}" is not "True", but ${c.status}`];
+  });
 }
 
 /** The pod status the kubelet wants, keeping client-written conditions and transition times that did not change. */
@@ -40,9 +45,8 @@ export function desiredPodStatus(
   now: number,
 ): { status: Record<string, any>; ready: boolean } {
   const existing = current?.conditions ?? [];
-  const gatesOk = gatesTrue(gates, existing);
-  const ready = v.started && gatesOk;
-  const missingGates = gates.filter((g) => !existing.some((c) => c.type === g && c.status === 'True'));
+  const unready = unreadyGates(gates, existing);
+  const ready = v.started && unready.length === 0;
   const want: Condition[] = [
     { type: 'PodScheduled', status: 'True' },
     { type: 'Initialized', status: 'True' },
@@ -67,7 +71,7 @@ export function desiredPodStatus(
             type: 'Ready',
             status: 'False',
             reason: 'ReadinessGatesNotReady',
-            message: `corresponding condition of pod readiness gate "${missingGates[0]}" does not exist.`,
+            message: unready.join(', '),
           },
   ];
   const conditions: Condition[] = [];
@@ -104,12 +108,14 @@ export function desiredPodStatus(
   };
 }
 
-/** Compares what matters of two statuses (condition types/statuses/reasons, phase, IP). */
+/** Compares what matters of two statuses (condition types/statuses/reasons/messages, phase, IP). */
 export function sameStatus(a: Record<string, any> | undefined, b: Record<string, any>): boolean {
   if (!a) return false;
   if (a.phase !== b.phase || a.podIP !== b.podIP) return false;
   const ca: Condition[] = a.conditions ?? [];
   const cb: Condition[] = b.conditions;
   if (ca.length !== cb.length) return false;
-  return cb.every((c) => ca.some((x) => x.type === c.type && x.status === c.status && x.reason === c.reason));
+  return cb.every((c) =>
+    ca.some((x) => x.type === c.type && x.status === c.status && x.reason === c.reason && x.message === c.message),
+  );
 }

@@ -318,7 +318,7 @@ describe('kube API server with @kubernetes/client-node', () => {
     await core.createNamespacedEvent({
       namespace: 'default',
       body: {
-        metadata: { generateName: 'web.' },
+        metadata: { generateName: 'web-' },
         involvedObject: involved,
         reason: 'Registered',
         message: '3 targets registered',
@@ -334,7 +334,7 @@ describe('kube API server with @kubernetes/client-node', () => {
       fieldSelector: 'involvedObject.name=web,reason=Registered',
     });
     assert.equal(listed.items.length, 1);
-    assert.match(listed.items[0]?.metadata?.name ?? '', /^web\.[a-z0-9]{5}$/);
+    assert.match(listed.items[0]?.metadata?.name ?? '', /^web-[a-z0-9]{5}$/);
     const ev = c.kc.makeApiClient(EventsV1Api);
     const created = await ev.createNamespacedEvent({
       namespace: 'default',

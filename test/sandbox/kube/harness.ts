@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeconfigYaml } from '../../../src/sandbox/kube/kubeconfig.ts';
 import { type KubeApiServer, type KubeFaults, startKubeApiServer } from '../../../src/sandbox/kube/server.ts';
-import { ClusterStore } from '../../../src/sandbox/kube/store.ts';
+import { ClusterStore, KubeStatusError } from '../../../src/sandbox/kube/store.ts';
 import { generateClusterTls } from '../../../src/sandbox/kube/tls.ts';
 import { type Clock, SystemClock } from '../../../src/util/clock.ts';
 
@@ -70,4 +70,15 @@ export async function eventually<T>(what: string, fn: () => T | Promise<T>, ms =
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The KubeStatusError `fn` throws (fails the test when it throws nothing or something else). */
+export function thrown(fn: () => unknown): KubeStatusError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof KubeStatusError) return e;
+    throw e;
+  }
+  throw new Error('expected a KubeStatusError');
 }

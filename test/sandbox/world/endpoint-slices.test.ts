@@ -81,4 +81,21 @@ describe('EndpointSlice planning', () => {
     assert.equal(empty.create.length, 1);
     assert.deepEqual(empty.create[0]!.endpoints, []);
   });
+
+  it('with publishNotReadyAddresses marks every endpoint ready and serving, terminating ones included', () => {
+    const plan = planSlices(
+      { ...svc, publishNotReadyAddresses: true },
+      [pod(1, { ready: false }), pod(2, { ready: false, terminating: true })],
+      [],
+      100,
+      newName,
+    );
+    assert.deepEqual(
+      plan.create[0]!.endpoints.map((e) => e.conditions),
+      [
+        { ready: true, serving: true, terminating: false },
+        { ready: true, serving: true, terminating: true },
+      ],
+    );
+  });
 });
