@@ -72,13 +72,22 @@ function stateOut(a: AlarmRecord): Record<string, any> {
   };
 }
 
-function split(alarms: AlarmRecord[]) {
-  return {
-    MetricAlarms: alarms.filter((a): a is MetricAlarmRecord => a.type === 'MetricAlarm').map(metricAlarmOut),
-    CompositeAlarms: alarms
-      .filter((a): a is CompositeAlarmRecord => a.type === 'CompositeAlarm')
-      .map(compositeAlarmOut),
-  };
+/**
+ * The two lists of a page. Children/Parents queries return only some fields (SDK doc of
+ * ChildrenOfAlarmName: name, ARN, StateValue and StateUpdatedTimestamp; of ParentsOfAlarmName:
+ * name and ARN), so a client cannot come to rely here on fields AWS leaves out there.
+ */
+function split(alarms: AlarmRecord[], fields: 'all' | 'children' | 'parents' = 'all') {
+  const metric = alarms.filter((a): a is MetricAlarmRecord => a.type === 'MetricAlarm');
+  const composite = alarms.filter((a): a is CompositeAlarmRecord => a.type === 'CompositeAlarm');
+  if (fields === 'all')
+    return { MetricAlarms: metric.map(metricAlarmOut), CompositeAlarms: composite.map(compositeAlarmOut) };
+  const brief = (a: AlarmRecord) => ({
+    AlarmName: a.name,
+    AlarmArn: a.arn,
+    ...(fields === 'children' ? { StateValue: a.state.value, StateUpdatedTimestamp: new Date(a.state.updatedAt) } : {}),
+  });
+  return { MetricAlarms: metric.map(brief), CompositeAlarms: composite.map(brief) };
 }
 
 function paginate<T>(items: T[], input: Record<string, any>, fpParts: unknown, defaultMax: number) {
@@ -147,7 +156,13 @@ export function describeAlarms(model: CloudWatchModel, input: Record<string, any
     );
   }
   const { page, next } = paginate(alarms, input, [names, prefix, children, parents, types, state, actionPrefix], 50);
-  return { ...split(page), ...(next ? { NextToken: next } : {}) };
+  const fields = children !== undefined ? 'children' : parents !== undefined ? 'parents' : 'all';
+  return {
+    ...split(page, fields),
+    // Log alarms are not emulated: asking for them answers an empty list of them.
+    ...(types.includes('LogAlarm') ? { LogAlarms: [] } : {}),
+    ...(next ? { NextToken: next } : {}),
+  };
 }
 
 /** DescribeAlarmsForMetric: metric alarms on exactly this metric (single-metric form). */

@@ -5,6 +5,27 @@ import type { MetricStore } from './metric-store.ts';
 import { decodeToken, encodeToken, fingerprint } from './pagination.ts';
 
 const MAX_QUERIES = 500;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/**
+ * StartTime rounded down as the API reference documents it (GetMetricData, GetMetricStatistics):
+ * with periods under a minute, to the period's division of the minute (a 10 s period: 01:05:23 →
+ * 01:05:20); otherwise by the start's age: to the minute (< 15 days), to 5 minutes (15–63 days),
+ * to the hour (older). Several sub-minute periods round to their common division [U].
+ */
+export function roundStartTime(raw: number, periodsSec: readonly number[], now: number): number {
+  let unit: number;
+  if (periodsSec.length > 0 && periodsSec.every((p) => p < 60)) unit = periodsSec.reduce(gcd) * 1000;
+  else {
+    const age = now - raw;
+    unit = age > 63 * DAY ? 60 * MINUTE : age > 15 * DAY ? 5 * MINUTE : MINUTE;
+  }
+  return Math.floor(raw / unit) * unit;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 const DEFAULT_MAX_DATAPOINTS = 100_800;
 
 export interface MetricDataResultOut {
@@ -16,8 +37,8 @@ export interface MetricDataResultOut {
 }
 
 /**
- * GetMetricData. Window: StartTime rounded down to the minute (to the second when every period is
- * below 60 s), EndTime exclusive; buckets start at the rounded StartTime and step by the period.
+ * GetMetricData. Window: StartTime rounded down ({@link roundStartTime}), EndTime exclusive;
+ * buckets start at the rounded StartTime and step by the period.
  * Pagination (MaxDatapoints, NextToken) applies to MetricStat results in request order; math
  * results come whole on the first page and never carry a NextToken of their own.
  */
@@ -33,8 +54,7 @@ export function getMetricData(store: MetricStore, input: Record<string, any>, no
   const startRaw = toDate(input.StartTime, 'StartTime').getTime();
   const end = toDate(input.EndTime, 'EndTime').getTime();
   const periods = queries.map((q) => q.metricStat?.periodSec ?? q.periodSec ?? 60);
-  const unit = periods.every((p) => p < 60) ? 1000 : 60_000;
-  const start = Math.floor(startRaw / unit) * unit;
+  const start = roundStartTime(startRaw, periods, now);
   if (start >= end) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
   const scanBy = optStr(input.ScanBy) ?? 'TimestampDescending';
   if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') {

@@ -1,5 +1,6 @@
 import { optDate, optInt, optNumber, optStr, toDate, toList, toStr } from './coerce.ts';
 import { invalidCombination, invalidValue, missingParameter } from './errors.ts';
+import { roundStartTime } from './get-metric-data.ts';
 import { isValidPeriod, parseDimensions } from './metric-queries.ts';
 import type { MetricSeries, MetricStore, PutDatumInput } from './metric-store.ts';
 import { decodeToken, encodeToken, fingerprint } from './pagination.ts';
@@ -106,8 +107,7 @@ export function getMetricStatistics(store: MetricStore, input: Record<string, an
     if (st?.kind !== 'percentile') throw invalidValue(`The value ${s} for parameter ExtendedStatistics is not valid.`);
     return st;
   });
-  const unitFactor = period < 60 ? 1000 : 60_000;
-  const start = Math.floor(startRaw / unitFactor) * unitFactor;
+  const start = roundStartTime(startRaw, [period], now);
   if (start >= end) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
   const requested = Math.ceil((end - start) / (period * 1000));
   if (requested > 1440) {

@@ -1,4 +1,4 @@
-import { asBool, asInt, asList, asString } from '../aws/coerce.ts';
+import { asBool, asInt, asList, asString, checkRange, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { markQueryMap, QUERY_MAP } from '../aws/query.ts';
 
@@ -49,12 +49,6 @@ export function cloneDeep<T>(v: T): T {
   return v;
 }
 
-const validation = (field: string, value: unknown, constraint: string) =>
-  new AwsError(
-    'ValidationError',
-    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-
 /** The target groups an action list forwards to (all weights, including 0). */
 export function forwardTargetGroups(actions: any[]): Array<{ targetGroupArn: string; weight: number }> {
   const fwd = actions.find((a) => a.Type === 'forward');
@@ -72,22 +66,28 @@ export function forwardTargetGroups(actions: any[]): Array<{ targetGroupArn: str
  */
 export function normalizeActions(raw: unknown, field: string): any[] {
   const actions = asList(raw).map((a) => coerceAction(a, field));
-  if (actions.length === 0) throw validation(field, '[]', 'Member must have length greater than or equal to 1');
+  if (actions.length === 0) throw violation(field, '[]', 'Member must have length greater than or equal to 1');
   const orders = new Set<number>();
   actions.forEach((a, i) => {
     const at = `${field}.${i + 1}.member`;
     if (!ACTION_TYPES.includes(a.Type)) {
-      throw validation(`${at}.type`, a.Type, `Member must satisfy enum value set: [${ACTION_TYPES.join(', ')}]`);
+      throw violation(`${at}.type`, a.Type, `Member must satisfy enum value set: [${ACTION_TYPES.join(', ')}]`);
     }
     if (a.Order !== undefined) {
-      if (a.Order < 1 || a.Order > 50000)
-        throw validation(`${at}.order`, a.Order, 'Member must have value between 1 and 50000');
+      checkRange(`${at}.order`, a.Order, 1, 50000);
       if (orders.has(a.Order))
         throw new AwsError('ValidationError', `Action order '${a.Order}' was specified more than once`);
       orders.add(a.Order);
     }
   });
-  const sorted = actions.every((a) => a.Order !== undefined) ? [...actions].sort((a, b) => a.Order - b.Order) : actions;
+  if (actions.length > 1 && actions.some((a) => a.Order === undefined)) {
+    // API: Order "is required for rules with multiple actions". [U] AWS's code/text.
+    throw new AwsError(
+      'ValidationError',
+      'An action order must be specified for every action when there is more than one',
+    );
+  }
+  const sorted = actions.length > 1 ? [...actions].sort((a, b) => a.Order - b.Order) : actions;
   const terminal = sorted.filter((a) => TERMINAL.has(a.Type));
   // [U] AWS's exact code/text for these two; InvalidLoadBalancerAction is in both operations' error lists.
   if (terminal.length !== 1) {
@@ -123,7 +123,7 @@ function normalizeForward(a: any, at: string): any {
   }
   if (tuples.length > MAX_TGS_PER_FORWARD) {
     // [U] which code AWS uses for a sixth target group; the quota itself is documented.
-    throw validation(
+    throw violation(
       `${at}.forwardConfig.targetGroups`,
       `${tuples.length} target groups`,
       'Member must have length less than or equal to 5',
@@ -132,14 +132,14 @@ function normalizeForward(a: any, at: string): any {
   const groups = (tuples.length ? tuples : [{ TargetGroupArn: arn }]).map((t, i) => {
     const tat = `${at}.forwardConfig.targetGroups.${i + 1}.member`;
     const tgArn = asString(t.TargetGroupArn);
-    if (!tgArn) throw validation(`${tat}.targetGroupArn`, 'null', 'Member must not be null');
+    if (!tgArn) throw violation(`${tat}.targetGroupArn`, null, 'Member must not be null');
     if (t.Weight === undefined && tuples.length > 1) {
       // [U] "with more than one target group you must give every target group a weight" (ALB-guide).
       throw new AwsError('ValidationError', `A weight must be specified for target group '${tgArn}'`);
     }
     const weight = t.Weight ?? 1;
     if (weight < 0 || weight > 999) {
-      throw validation(
+      throw violation(
         `${tat}.weight`,
         weight,
         `Member must have value ${weight < 0 ? 'greater than or equal to 0' : 'less than or equal to 999'}`,
@@ -174,7 +174,7 @@ function normalizeForward(a: any, at: string): any {
         'DurationSeconds must be specified when target group stickiness is enabled',
       );
     if (d < 1 || d > 604800) {
-      throw validation(
+      throw violation(
         `${at}.forwardConfig.targetGroupStickinessConfig.durationSeconds`,
         d,
         'Member must have value between 1 and 604800',

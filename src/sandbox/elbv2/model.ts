@@ -119,17 +119,7 @@ export class Elbv2Model extends Elbv2State {
   /** Every registered or draining target of a group, in registration order. */
   targetsOf(tgArn: string): TargetView[] {
     this.sync();
-    return [...this.tg(tgArn).targets.values()].map((t) => ({
-      id: t.id,
-      port: t.port,
-      state: t.state,
-      reason: t.reason,
-      description: t.description,
-      availabilityZone: t.availabilityZone,
-      registeredAt: t.registeredAt,
-      slowStartUntil: t.slowStartUntil,
-      drainingUntil: t.drainingUntil,
-    }));
+    return this.targetViews(this.tg(tgArn));
   }
   healthyTargets(tgArn: string): TargetView[] {
     return this.targetsOf(tgArn).filter((t) => t.state === 'healthy');

@@ -1,4 +1,4 @@
-import { asInt, asList, asString, requireParam } from '../aws/coerce.ts';
+import { asInt, asList, asString, checkRange, requireParam } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { listenerArn, ruleArn } from '../ids.ts';
 import { cloneDeep, normalizeActions } from './actions.ts';
@@ -21,14 +21,7 @@ function readProtocol(v: unknown): 'HTTP' | 'HTTPS' {
 }
 
 function readPort(v: unknown): number {
-  const port = requireParam(asInt(v, 'port'), 'port');
-  if (port < 1 || port > 65535) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value '${port}' at 'port' failed to satisfy constraint: Member must have value between 1 and 65535`,
-    );
-  }
-  return port;
+  return checkRange('port', requireParam(asInt(v, 'port'), 'port'), 1, 65535);
 }
 
 function readCertificates(v: unknown): Array<{ CertificateArn: string }> | undefined {

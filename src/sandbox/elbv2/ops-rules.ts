@@ -1,4 +1,4 @@
-import { asInt, asList, asString, requireParam } from '../aws/coerce.ts';
+import { asInt, asList, asString, checkRange, requireParam } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { id16, ruleArn } from '../ids.ts';
 import { cloneDeep, normalizeActions } from './actions.ts';
@@ -13,14 +13,7 @@ const MAX_RULES_PER_LB = 100;
 const FIELDS = ['http-header', 'http-request-method', 'host-header', 'path-pattern', 'query-string', 'source-ip'];
 
 function readPriority(v: unknown, field = 'priority'): number {
-  const p = requireParam(asInt(v, field), field);
-  if (p < 1 || p > 50000) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value '${p}' at '${field}' failed to satisfy constraint: Member must have value between 1 and 50000`,
-    );
-  }
-  return p;
+  return checkRange(field, requireParam(asInt(v, field), field), 1, 50000);
 }
 
 /** Conditions are kept verbatim; only their presence and field names are checked. */

@@ -1,9 +1,10 @@
-import { asList, asString } from '../aws/coerce.ts';
+import { asList, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import type { Elbv2State } from './state.ts';
-import { applyTags, readTags, tagList } from './tags.ts';
+import { applyTags, readTagKeys, readTags, tagList } from './tags.ts';
 import type { TagMap } from './types.ts';
 
+/** DescribeTags: "up to 20 resources in a single call" (API text); applied to AddTags/RemoveTags too [U]. */
 const MAX_ARNS = 20;
 
 /** The tags of the resource an ARN names, or its type's not-found error. */
@@ -17,16 +18,12 @@ function tagsOf(s: Elbv2State, arn: string): TagMap {
 
 function readArns(v: unknown): string[] {
   const arns = asList(v).map(String);
-  if (arns.length === 0) {
-    throw new AwsError(
-      'ValidationError',
-      "1 validation error detected: Value null at 'resourceArns' failed to satisfy constraint: Member must not be null",
-    );
-  }
+  if (arns.length === 0) throw violation('resourceArns', null, 'Member must not be null');
   if (arns.length > MAX_ARNS) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value '[${arns.length} ARNs]' at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ARNS}`,
+    throw violation(
+      'resourceArns',
+      `[${arns.join(', ')}]`,
+      `Member must have length less than or equal to ${MAX_ARNS}`,
     );
   }
   return arns;
@@ -34,7 +31,7 @@ function readArns(v: unknown): string[] {
 
 export function addTags(s: Elbv2State, input: Record<string, any>) {
   const arns = readArns(input.ResourceArns);
-  const tags = readTags(input.Tags);
+  const tags = readTags(input.Tags, 'tags', true);
   const targets = arns.map((a) => ({ arn: a, map: tagsOf(s, a) }));
   // Check every resource before tagging any, so a TooManyTags on the last one changes nothing.
   for (const t of targets) applyTags(new Map(t.map), tags, t.arn);
@@ -47,7 +44,7 @@ export function addTags(s: Elbv2State, input: Record<string, any>) {
 
 export function removeTags(s: Elbv2State, input: Record<string, any>) {
   const arns = readArns(input.ResourceArns);
-  const keys = asList(input.TagKeys).map((k) => asString(k) ?? '');
+  const keys = readTagKeys(input.TagKeys);
   const targets = arns.map((a) => ({ arn: a, map: tagsOf(s, a) }));
   for (const t of targets) {
     for (const k of keys) t.map.delete(k);

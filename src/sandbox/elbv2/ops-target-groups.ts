@@ -1,4 +1,4 @@
-import { asBool, asInt, asList, asString, requireParam } from '../aws/coerce.ts';
+import { asBool, asInt, asList, asString, checkRange, requireParam, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { targetGroupArn } from '../ids.ts';
 import { validateName } from './ops-load-balancers.ts';
@@ -9,7 +9,9 @@ import type { Elbv2State } from './state.ts';
 import { applyTags, readTags } from './tags.ts';
 import type { HealthCheckSettings, TargetGroupRecord, TargetType } from './types.ts';
 
-const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP'];
+/** The model's ProtocolEnum; GENEVE/QUIC groups are refused as not emulated. */
+const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'QUIC', 'TCP_QUIC'];
+const EMULATED_PROTOCOLS = PROTOCOLS.slice(0, 6);
 const MAX_TARGET_GROUPS = 3000;
 
 /** Health-check settings given in a Create/ModifyTargetGroup request, merged over `base`. */
@@ -37,18 +39,12 @@ export function createTargetGroup(s: Elbv2State, input: Record<string, any>) {
   }
   const protocol = requireParam(asString(input.Protocol), 'protocol');
   if (!PROTOCOLS.includes(protocol)) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value '${protocol}' at 'protocol' failed to satisfy constraint: Member must satisfy enum value set: [${PROTOCOLS.join(', ')}]`,
-    );
+    throw violation('protocol', protocol, `Member must satisfy enum value set: [${PROTOCOLS.join(', ')}]`);
   }
-  const port = requireParam(asInt(input.Port, 'port'), 'port');
-  if (port < 1 || port > 65535) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value '${port}' at 'port' failed to satisfy constraint: Member must have value between 1 and 65535`,
-    );
+  if (!EMULATED_PROTOCOLS.includes(protocol)) {
+    throw new AwsError('ValidationError', `Target group protocol '${protocol}' is not emulated`);
   }
+  const port = checkRange('port', requireParam(asInt(input.Port, 'port'), 'port'), 1, 65535);
   const arn = targetGroupArn(s.arnContext, name);
   const existing = s.targetGroups.get(arn);
   if (existing) {
@@ -77,6 +73,7 @@ export function createTargetGroup(s: Elbv2State, input: Record<string, any>) {
     attributes: defaultAttributes(),
     tags: new Map(),
     createdAt: s.clock.now(),
+    seq: s.nextSeq(),
     targets: new Map(),
   };
   applyTags(tg.tags, tags, arn);

@@ -1,4 +1,4 @@
-import { asInt, asList, asString, requireParam } from '../aws/coerce.ts';
+import { asInt, asList, asString, checkRange, requireParam, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { DESCRIPTIONS } from './health.ts';
 import { targetHealthShape } from './shapes.ts';
@@ -18,21 +18,11 @@ interface TargetRef {
 function readTargets(tg: TargetGroupRecord, v: unknown): TargetRef[] {
   const targets = asList(v).map((t: any, i) => {
     const id = requireParam(asString(t?.Id), `targets.${i + 1}.member.id`);
-    const port = asInt(t?.Port, `targets.${i + 1}.member.port`) ?? tg.port;
-    if (port < 1 || port > 65535) {
-      throw new AwsError(
-        'ValidationError',
-        `1 validation error detected: Value '${port}' at 'targets.${i + 1}.member.port' failed to satisfy constraint: Member must have value between 1 and 65535`,
-      );
-    }
+    const at = `targets.${i + 1}.member.port`;
+    const port = checkRange(at, asInt(t?.Port, at) ?? tg.port, 1, 65535);
     return { id, port, zone: asString(t?.AvailabilityZone) };
   });
-  if (targets.length === 0) {
-    throw new AwsError(
-      'ValidationError',
-      "1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null",
-    );
-  }
+  if (targets.length === 0) throw violation('targets', null, 'Member must not be null');
   return targets;
 }
 
@@ -48,12 +38,14 @@ export function registerTargets(s: Elbv2State, input: Record<string, any>) {
     ...r,
     zone: targetZone(tg.targetType, r.id, r.zone, s.addressPolicy),
   }));
-  const fresh = refs.filter((r) => {
+  // A target named twice in one call is registered once.
+  const unique = [...new Map(refs.map((r) => [keyOf(r.id, r.port), r])).values()];
+  const fresh = unique.filter((r) => {
     const t = tg.targets.get(keyOf(r.id, r.port));
     return !t || t.state === 'draining';
   });
   const live = [...tg.targets.values()].filter((t) => t.state !== 'draining').length;
-  if (live + new Set(fresh.map((r) => keyOf(r.id, r.port))).size > MAX_TARGETS_PER_TG) {
+  if (live + fresh.length > MAX_TARGETS_PER_TG) {
     throw new AwsError(
       'TooManyTargets',
       `You've reached the limit on the number of targets per target group (${MAX_TARGETS_PER_TG})`,
@@ -65,6 +57,7 @@ export function registerTargets(s: Elbv2State, input: Record<string, any>) {
     // Delete first so a re-registered target moves to the end, as a new registration.
     tg.targets.delete(key);
     const t: TargetRecord = {
+      seq: s.nextSeq(),
       id: r.id,
       port: r.port,
       availabilityZone: r.zone,
@@ -81,7 +74,11 @@ export function registerTargets(s: Elbv2State, input: Record<string, any>) {
   return {};
 }
 
-/** DeregisterTargets: unknown targets are ignored [U]; known ones drain (or go at once). */
+/**
+ * DeregisterTargets: known targets drain (or go at once); unknown ones are ignored — the API
+ * reference: "If the specified target does not exist, the action returns successfully" (and a
+ * target registered with a port override is unknown without that port, chaostoolkit-aws #60).
+ */
 export function deregisterTargets(s: Elbv2State, input: Record<string, any>) {
   const tg = s.tg(requireParam(asString(input.TargetGroupArn), 'targetGroupArn'));
   const refs = readTargets(tg, input.Targets);
@@ -109,15 +106,8 @@ export function describeTargetHealth(s: Elbv2State, input: Record<string, any>) 
   const out = readTargets(tg, input.Targets).map((r) => {
     const t = tg.targets.get(keyOf(r.id, r.port));
     if (t) return targetHealthShape(tg, t);
-    return {
-      Target: { Id: r.id, Port: r.port },
-      HealthCheckPort: tg.healthCheck.port === 'traffic-port' ? String(r.port) : tg.healthCheck.port,
-      TargetHealth: {
-        State: 'unused',
-        Reason: 'Target.NotRegistered',
-        Description: DESCRIPTIONS['Target.NotRegistered'],
-      },
-    };
+    const reason = 'Target.NotRegistered';
+    return targetHealthShape(tg, { ...r, state: 'unused', reason, description: DESCRIPTIONS[reason] });
   });
   return { TargetHealthDescriptions: out };
 }

@@ -1,15 +1,9 @@
-import { asInt, asString } from '../aws/coerce.ts';
+import { asInt, asString, checkRange } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 
 /** Marker/PageSize pagination of Describe* calls: PageSize 1–400, opaque markers. */
 export function paginate<T>(items: T[], input: Record<string, any>): { page: T[]; NextMarker?: string } {
-  const size = asInt(input.PageSize, 'pageSize') ?? 400;
-  if (size < 1 || size > 400) {
-    throw new AwsError(
-      'ValidationError',
-      `1 validation error detected: Value '${size}' at 'pageSize' failed to satisfy constraint: Member must have value ${size < 1 ? 'greater than or equal to 1' : 'less than or equal to 400'}`,
-    );
-  }
+  const size = checkRange('pageSize', asInt(input.PageSize, 'pageSize') ?? 400, 1, 400);
   const marker = asString(input.Marker);
   let offset = 0;
   if (marker) {

@@ -1,3 +1,4 @@
+import { checkRange } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import type { HealthCheckSettings } from './types.ts';
 
@@ -21,28 +22,12 @@ export function defaultHealthCheck(tgProtocol: string): HealthCheckSettings {
   };
 }
 
-const invalid = (field: string, value: unknown, constraint: string) =>
-  new AwsError(
-    'ValidationError',
-    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-
-function inRange(field: string, v: number, min: number, max: number): void {
-  if (v < min || v > max) {
-    throw invalid(
-      field,
-      v,
-      `Member must have value ${v < min ? 'greater than or equal to ' + min : 'less than or equal to ' + max}`,
-    );
-  }
-}
-
 /** Checks a complete settings object (after the caller's changes were merged into it). */
 export function validateHealthCheck(hc: HealthCheckSettings, targetType: string, tgProtocol: string): void {
-  inRange('healthCheckIntervalSeconds', hc.intervalSeconds, 5, 300);
-  inRange('healthCheckTimeoutSeconds', hc.timeoutSeconds, 2, 120);
-  inRange('healthyThresholdCount', hc.healthyThreshold, 2, 10);
-  inRange('unhealthyThresholdCount', hc.unhealthyThreshold, 2, 10);
+  checkRange('healthCheckIntervalSeconds', hc.intervalSeconds, 5, 300);
+  checkRange('healthCheckTimeoutSeconds', hc.timeoutSeconds, 2, 120);
+  checkRange('healthyThresholdCount', hc.healthyThreshold, 2, 10);
+  checkRange('unhealthyThresholdCount', hc.unhealthyThreshold, 2, 10);
   if (hc.timeoutSeconds >= hc.intervalSeconds) {
     throw new AwsError('InvalidConfigurationRequest', 'Health check interval must be greater than the timeout.');
   }

@@ -71,13 +71,25 @@ export function targetGroupShape(s: Elbv2State, tg: TargetGroupRecord): Record<s
   return out;
 }
 
-export function targetHealthShape(tg: TargetGroupRecord, t: TargetRecord): Record<string, any> {
+/**
+ * One TargetHealthDescription. `HealthCheckPort` appears only for a target the load balancer
+ * checks: AWS leaves it out for `unused` targets (the API example and real responses quoted in
+ * aws-sdk-js #1964 show none for Target.NotInUse). Instance targets have no `AvailabilityZone`
+ * (it is "not supported" for them, and the example shows none).
+ */
+export function targetHealthShape(
+  tg: TargetGroupRecord,
+  t: Pick<TargetRecord, 'id' | 'port' | 'state' | 'reason' | 'description'> & { availabilityZone?: string },
+): Record<string, any> {
   const health: Record<string, any> = { State: t.state };
   if (t.reason) health.Reason = t.reason;
   if (t.description) health.Description = t.description;
-  return {
-    Target: { Id: t.id, Port: t.port, AvailabilityZone: t.availabilityZone },
-    HealthCheckPort: tg.healthCheck.port === 'traffic-port' ? String(t.port) : tg.healthCheck.port,
-    TargetHealth: health,
-  };
+  const target: Record<string, any> = { Id: t.id, Port: t.port };
+  if (t.availabilityZone && tg.targetType !== 'instance') target.AvailabilityZone = t.availabilityZone;
+  const out: Record<string, any> = { Target: target };
+  if (t.state !== 'unused') {
+    out.HealthCheckPort = tg.healthCheck.port === 'traffic-port' ? String(t.port) : tg.healthCheck.port;
+  }
+  out.TargetHealth = health;
+  return out;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../util/clock.ts';
 import { AwsError } from '../aws/errors.ts';
 import { id16, SANDBOX_ACCOUNT, SANDBOX_REGION } from '../ids.ts';
 import { forwardTargetGroups } from './actions.ts';
+import { DueQueue } from './due-queue.ts';
 import { beginDraining, beginRegistration, markNotInUse, step } from './health.ts';
 import { type AddressPolicy, parseCidr } from './target-address.ts';
 import type {
@@ -12,6 +13,7 @@ import type {
   RuleRecord,
   TargetGroupRecord,
   TargetRecord,
+  TargetView,
 } from './types.ts';
 
 export interface Elbv2ModelOptions {
@@ -49,6 +51,10 @@ export class Elbv2State {
   usage = new Map<string, string>();
   probe: Probe;
   private readonly subscribers = new Set<(e: Elbv2Change) => void>();
+  /** Every target's next event (registration end, health check, drain end), earliest first. */
+  private readonly due = new DueQueue<DueEvent>();
+  private seq = 0;
+  private readonly views = new Map<string, TargetView[]>();
   private processedUpTo: number;
   private advancing = false;
 
@@ -75,11 +81,45 @@ export class Elbv2State {
   }
 
   emit(e: Elbv2Change): void {
+    // Every change of what targetsOf shows is announced, so this is where its cache is dropped.
+    if (e.type === 'health' || e.type === 'targets') this.views.delete(e.targetGroupArn);
+    else if (e.type === 'resources') this.views.clear();
     for (const fn of this.subscribers) fn(e);
+  }
+
+  /**
+   * The targets of a group as the world reads them, rebuilt only after a change to them (the
+   * world reads every group on every sub-step, and most checks change nothing). Views are frozen:
+   * they are shared between calls.
+   */
+  targetViews(tg: TargetGroupRecord): TargetView[] {
+    let views = this.views.get(tg.arn);
+    if (!views) {
+      views = [...tg.targets.values()].map((t) =>
+        Object.freeze({
+          id: t.id,
+          port: t.port,
+          state: t.state,
+          reason: t.reason,
+          description: t.description,
+          availabilityZone: t.availabilityZone,
+          registeredAt: t.registeredAt,
+          slowStartUntil: t.slowStartUntil,
+          drainingUntil: t.drainingUntil,
+        }),
+      );
+      this.views.set(tg.arn, views);
+    }
+    return views.slice();
   }
 
   setProbe(fn: Probe): void {
     this.probe = fn;
+  }
+
+  /** A fresh creation-order number for a target group or a target (ties between due events). */
+  nextSeq(): number {
+    return ++this.seq;
   }
 
   // ---- lookups ----------------------------------------------------------------------------------
@@ -146,8 +186,10 @@ export class Elbv2State {
       if (was === is) continue;
       for (const t of tg.targets.values()) {
         if (t.state === 'draining') continue;
-        if (is) beginRegistration(t, now, this.registrationDelayMs);
-        else markNotInUse(t);
+        if (is) {
+          beginRegistration(t, now, this.registrationDelayMs);
+          this.schedule(tg, t);
+        } else markNotInUse(t);
         this.emitHealth(tg, t);
       }
     }
@@ -160,8 +202,10 @@ export class Elbv2State {
 
   /** Starts a target's life in `tg`: health checks when the group is used, `unused` otherwise. */
   startTarget(tg: TargetGroupRecord, t: TargetRecord): void {
-    if (this.usage.has(tg.arn)) beginRegistration(t, this.clock.now(), this.registrationDelayMs);
-    else markNotInUse(t);
+    if (this.usage.has(tg.arn)) {
+      beginRegistration(t, this.clock.now(), this.registrationDelayMs);
+      this.schedule(tg, t);
+    } else markNotInUse(t);
   }
 
   /** Deregisters: draining for the group's deregistration delay, or gone at once when nothing drains. */
@@ -173,7 +217,17 @@ export class Elbv2State {
       return;
     }
     beginDraining(t, this.clock.now(), delayMs);
+    this.schedule(tg, t);
     this.emitHealth(tg, t);
+  }
+
+  /**
+   * Queues the target's next event; call after every change of `nextEventAt`. An older queued
+   * event of the target is left in place and skipped when it surfaces (its time no longer matches).
+   */
+  private schedule(tg: TargetGroupRecord, rec: TargetRecord): void {
+    if (rec.nextEventAt === undefined) return;
+    this.due.push({ at: rec.nextEventAt, order: [tg.seq, rec.seq], tg, key: `${rec.id}:${rec.port}`, rec });
   }
 
   // ---- time -------------------------------------------------------------------------------------
@@ -196,33 +250,31 @@ export class Elbv2State {
     this.processedUpTo = t;
   }
 
+  /**
+   * Pops only the events that are due, so the cost follows the checks that run, not the number of
+   * targets. Ties run in (group, target) creation order, which is also the order of the record maps.
+   */
   private runDueEvents(t: number): void {
-    // A heap of due events, ordered by time, then by (group, target) creation order.
-    const heap = new EventHeap();
-    let seq = 0;
-    for (const tg of this.targetGroups.values()) {
-      for (const [key, rec] of tg.targets) {
-        if (rec.nextEventAt !== undefined && rec.nextEventAt <= t)
-          heap.push({ at: rec.nextEventAt, seq: seq++, tg, key, rec });
+    for (let next = this.due.nextAt(); next !== undefined && next <= t; next = this.due.nextAt()) {
+      for (const e of this.due.popBatch()) {
+        const { tg, key, rec, at } = e;
+        // Skip events made stale by a later change (removed, re-registered, rescheduled, unused).
+        if (tg.targets.get(key) !== rec || rec.nextEventAt !== at || this.targetGroups.get(tg.arn) !== tg) continue;
+        const outcome = step(rec, tg.healthCheck, () =>
+          this.probe({ targetGroupArn: tg.arn, id: rec.id, port: rec.port, at }),
+        );
+        if (outcome === 'removed') {
+          tg.targets.delete(key);
+          this.emit({ type: 'targets', targetGroupArn: tg.arn });
+          continue;
+        }
+        // Queued before subscribers hear of the change, so a re-entrant call sees a consistent queue.
+        this.schedule(tg, rec);
+        if (outcome === 'changed') {
+          if (rec.state === 'healthy') this.maybeSlowStart(tg, rec, at);
+          this.emitHealth(tg, rec);
+        }
       }
-    }
-    for (let e = heap.pop(); e; e = heap.pop()) {
-      const { tg, key, rec, at } = e;
-      // Skip events made stale by an earlier one (e.g. the target was removed).
-      if (tg.targets.get(key) !== rec || rec.nextEventAt !== at || this.targetGroups.get(tg.arn) !== tg) continue;
-      const outcome = step(rec, tg.healthCheck, () =>
-        this.probe({ targetGroupArn: tg.arn, id: rec.id, port: rec.port, at }),
-      );
-      if (outcome === 'removed') {
-        tg.targets.delete(key);
-        this.emit({ type: 'targets', targetGroupArn: tg.arn });
-        continue;
-      }
-      if (outcome === 'changed') {
-        if (rec.state === 'healthy') this.maybeSlowStart(tg, rec, at);
-        this.emitHealth(tg, rec);
-      }
-      if (rec.nextEventAt !== undefined && rec.nextEventAt <= t) heap.push({ ...e, at: rec.nextEventAt });
     }
   }
 
@@ -247,50 +299,8 @@ export class Elbv2State {
 
 interface DueEvent {
   at: number;
-  seq: number;
+  order: readonly [number, number];
   tg: TargetGroupRecord;
   key: string;
   rec: TargetRecord;
-}
-
-/** Binary min-heap on (at, seq). */
-class EventHeap {
-  private readonly items: DueEvent[] = [];
-
-  private less(a: DueEvent, b: DueEvent): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  push(e: DueEvent): void {
-    const h = this.items;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-
-  pop(): DueEvent | undefined {
-    const h = this.items;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

@@ -51,7 +51,11 @@ export function targetZone(
     if (!/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) {
       throw new AwsError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
     }
-    return requestedZone ?? policy.zones[hash(id) % policy.zones.length]!;
+    if (requestedZone !== undefined) {
+      // API: AvailabilityZone "is not supported if the target type of the target group is instance". [U] code/text
+      throw new AwsError('ValidationError', `An Availability Zone cannot be specified for instance target '${id}'`);
+    }
+    return policy.zones[hash(id) % policy.zones.length]!;
   }
   const ip = ipv4ToInt(id);
   if (ip === undefined) {

@@ -59,6 +59,8 @@ export interface TargetGroupRecord {
   attributes: Map<string, string>;
   tags: TagMap;
   createdAt: number;
+  /** Creation order within the model (ties between health events at the same instant). */
+  seq: number;
   /** Keyed by `id:port`; in registration order. */
   targets: Map<string, TargetRecord>;
 }
@@ -68,6 +70,8 @@ export type HealthState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'drai
 export type ProbeResult = 'pass' | 'fail' | 'timeout' | 'mismatch';
 
 export interface TargetRecord {
+  /** Registration order within the model (ties between health events at the same instant). */
+  seq: number;
   id: string;
   port: number;
   availabilityZone: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../util/clock.ts';
-import { asInt, asString, requireParam, validation } from '../aws/coerce.ts';
+import { asInt, asString, rangeConstraint, requireParam, stringViolations, validationError } from '../aws/coerce.ts';
 import { AwsError, type AwsRequestContext, type AwsServiceHandler, invalidAction } from '../aws/errors.ts';
 import { SANDBOX_ACCOUNT } from '../ids.ts';
 
@@ -40,8 +40,8 @@ export interface AssumedRole {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const SESSION_NAME = /^[\w+=,.@-]*$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]*$/;
 
 const hex = (seed: string, n: number) => createHash('sha256').update(seed).digest('hex').slice(0, n).toUpperCase();
 
@@ -92,26 +92,30 @@ export class StsModel {
     const externalId = asString(input.ExternalId);
     const duration = asInt(input.DurationSeconds, 'durationSeconds') ?? 3600;
     const m = ROLE_ARN.exec(roleArn);
-    if (roleArn.length < 20 || roleArn.length > 2048 || !m) {
-      // [U] exact text of AWS's message for a malformed role ARN.
-      throw validation(
-        `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must be a valid IAM role ARN`,
-      );
-    }
-    if (!SESSION_NAME.test(sessionName)) {
-      throw validation(
-        `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64 and satisfy regular expression pattern: [\\w+=,.@-]*`,
-      );
-    }
-    if (externalId !== undefined && !EXTERNAL_ID.test(externalId)) {
-      throw validation(
-        `1 validation error detected: Value '${externalId}' at 'externalId' failed to satisfy constraint: Member must have length between 2 and 1224 and satisfy regular expression pattern: [\\w+=,.@:\\/-]*`,
-      );
-    }
-    if (duration < 900 || duration > 43200) {
-      throw validation(
-        `1 validation error detected: Value '${duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${duration < 900 ? 'greater than or equal to 900' : 'less than or equal to 43200'}`,
-      );
+    // Model constraints (botocore STS) first, all of them in one ValidationError, as Coral reports.
+    const violations = [
+      ...stringViolations('roleArn', roleArn, { min: 20, max: 2048 }),
+      ...stringViolations('roleSessionName', sessionName, {
+        min: 2,
+        max: 64,
+        pattern: SESSION_NAME,
+        patternText: '[\\w+=,.@-]*',
+      }),
+      ...(externalId === undefined
+        ? []
+        : stringViolations('externalId', externalId, {
+            min: 2,
+            max: 1224,
+            pattern: EXTERNAL_ID,
+            patternText: '[\\w+=,.@:\\/-]*',
+          })),
+    ];
+    const durationBroken = rangeConstraint(duration, 900, 43200);
+    if (durationBroken) violations.push({ field: 'durationSeconds', value: duration, constraint: durationBroken });
+    if (violations.length) throw validationError(violations);
+    if (!m) {
+      // [U] exact text of AWS's message for a role ARN that is not an IAM role's.
+      throw new AwsError('ValidationError', `${roleArn} is invalid`);
     }
     const policy = this.roles.get(roleArn);
     const denied =
@@ -124,7 +128,10 @@ export class StsModel {
       );
     }
     if (duration > (policy?.maxSessionDurationSeconds ?? 3600)) {
-      throw validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+      throw new AwsError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      );
     }
     const n = ++this.seq;
     const now = this.clock.now();

@@ -2,20 +2,15 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { AwsError } from '../../../src/sandbox/aws/errors.ts';
-import { type AwsServer, startAwsServer } from '../../../src/sandbox/aws/server.ts';
-import { createCloudWatchHandler } from '../../../src/sandbox/cloudwatch/handler.ts';
 import { CloudWatchModel } from '../../../src/sandbox/cloudwatch/model.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { awsCliEnv } from '../../helpers/aws-env.ts';
 import { botocoreCbor } from '../../helpers/botocore-cbor.ts';
 import { requireTool } from '../../helpers/cli-tools.ts';
+import { serveCloudWatch } from './endpoint.ts';
 import { LB, MIN, metricStat, publish, T0, TG } from './helpers.ts';
 
 const run = promisify(execFile);
-const notServed = () => {
-  throw new AwsError('InvalidAction', 'not served in this test', 400);
-};
 
 /**
  * Both AWS CLIs against the emulated CloudWatch: awscli 1.45 on PATH (botocore 1.43 sends
@@ -39,7 +34,7 @@ const QUERIES = JSON.stringify([
 describe('AWS CLIs against the emulated CloudWatch', () => {
   const clock = new ManualClock(T0);
   const model = new CloudWatchModel({ clock });
-  let server: AwsServer;
+  let server: Awaited<ReturnType<typeof serveCloudWatch>>;
 
   before(async () => {
     for (let m = 0; m < 6; m++) publish(model, 'RequestCount', m, 50);
@@ -66,9 +61,7 @@ describe('AWS CLIs against the emulated CloudWatch', () => {
     });
     // The alarm alarms at 00:05 (minute 4's errors) and is OK again once they leave its range.
     await clock.advance(10 * MIN);
-    server = await startAwsServer({
-      services: { elbv2: notServed, cloudwatch: createCloudWatchHandler(model), sts: notServed },
-    });
+    server = await serveCloudWatch(model);
   });
   after(async () => {
     await server.close();

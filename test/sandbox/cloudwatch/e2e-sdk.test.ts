@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CloudWatchClient,
+  type CloudWatchClient,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
@@ -12,22 +12,15 @@ import {
   PutMetricDataCommand,
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { AwsError } from '../../../src/sandbox/aws/errors.ts';
-import { type AwsServer, startAwsServer } from '../../../src/sandbox/aws/server.ts';
-import { createCloudWatchHandler } from '../../../src/sandbox/cloudwatch/handler.ts';
 import { CloudWatchModel } from '../../../src/sandbox/cloudwatch/model.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
-import { awsClientConfig } from '../../helpers/aws-env.ts';
+import { serveCloudWatch } from './endpoint.ts';
 import { LB, MIN, metricStat, publish, T0, TG } from './helpers.ts';
-
-const notServed = () => {
-  throw new AwsError('InvalidAction', 'not served in this test', 400);
-};
 
 describe('CloudWatch through the real @aws-sdk/client-cloudwatch (AWS JSON 1.0)', () => {
   const clock = new ManualClock(T0);
   const model = new CloudWatchModel({ clock });
-  let server: AwsServer;
+  let endpoint: Awaited<ReturnType<typeof serveCloudWatch>>;
   let cw: CloudWatchClient;
 
   before(async () => {
@@ -36,14 +29,11 @@ describe('CloudWatch through the real @aws-sdk/client-cloudwatch (AWS JSON 1.0)'
       if (m % 3 === 0) publish(model, 'HTTPCode_Target_5XX_Count', m, 4);
     }
     await clock.advance(12 * MIN);
-    server = await startAwsServer({
-      services: { elbv2: notServed, cloudwatch: createCloudWatchHandler(model), sts: notServed },
-    });
-    cw = new CloudWatchClient({ ...awsClientConfig(server.url), maxAttempts: 1 });
+    endpoint = await serveCloudWatch(model);
+    cw = endpoint.cw;
   });
   after(async () => {
-    cw.destroy();
-    await server.close();
+    await endpoint.close();
   });
 
   it('GetMetricData returns Date timestamps, math results and labels', async () => {
