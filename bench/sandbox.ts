@@ -21,6 +21,7 @@ import { defaultScenario } from '../src/sandbox/scenario/default-world.ts';
 import type { Scenario } from '../src/sandbox/scenario/types.ts';
 import { World } from '../src/sandbox/world/world.ts';
 import { ManualClock } from '../src/util/clock.ts';
+import { isMain } from '../src/util/is-main.ts';
 
 const MINUTE = 60_000;
 const rows: string[][] = [];
@@ -184,4 +185,4 @@ export async function main(): Promise<void> {
   for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isMain(import.meta.url)) await main();

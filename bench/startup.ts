@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMain } from '../src/util/is-main.ts';
 import { summarize, table, timeCommand } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -32,6 +33,6 @@ export function benchStartup(runs = 15): string {
   return table(['command', 'p50 ms', 'p90 ms', 'min ms', 'over baseline ms'], rows);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   console.log(`start-up (${process.version}, ${15} runs each)\n${benchStartup()}`);
 }

@@ -16,6 +16,7 @@ import {
 } from '../src/sandbox/scenario/scenario-docs.ts';
 import { rolloutJsonSchema } from '../src/spec/json-schema.ts';
 import { REFERENCE_END, REFERENCE_START, renderSpecReference } from '../src/spec/reference.ts';
+import { isMain } from '../src/util/is-main.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readmePath = `${root}README.md`;
@@ -66,7 +67,7 @@ export function withCliReference(readme: string): string {
   return replaceBetween(readme, CLI_START, CLI_END, renderCliReference());
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const readme = readFileSync(readmePath, 'utf8');
   const wanted = {
     [readmePath]: withCliReference(withScenarioReference(withReference(readme))),

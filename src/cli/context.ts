@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
+import type { Diagnostic } from '../errors.ts';
 
 export type OutputFormat = 'text' | 'json';
 
 /** Where command results go: stdout, as text for people or JSON for machines. */
 export interface Output {
   readonly format: OutputFormat;
-  /** Whether stdout is a terminal (live progress, colour). */
+  /** Whether stdout is a terminal (live progress). */
   readonly isTTY: boolean;
-  /** Whether colour may be used (TTY and NO_COLOR unset). */
-  readonly color: boolean;
   /** Prints a result: `json` as JSON when --output json, otherwise the text `render` returns. */
   result<T>(data: T, render: (data: T) => string): void;
   /** Prints a line of text (text mode only; ignored with --output json). */
@@ -19,6 +18,11 @@ export interface CommandContext {
   out: Output;
   /** Lazily created pino logger writing to stderr. */
   readonly log: Logger;
+  /**
+   * Prints problems found in input files (warnings of a valid file) to stderr as
+   * `file:line:col: warning: …`, the same for every command and whatever --log-level says.
+   */
+  diag(diagnostics: readonly Diagnostic[]): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM. */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
+import { colorAllowed } from './output.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -21,7 +22,7 @@ export function createLogger(level: LogLevel, env = process.env): Logger {
     const stream = pretty.build({
       destination: 2,
       sync: true,
-      colorize: !('NO_COLOR' in env),
+      colorize: colorAllowed(env),
       ignore: 'pid,hostname',
       translateTime: 'SYS:HH:MM:ss',
     });

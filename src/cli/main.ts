@@ -1,8 +1,8 @@
-import { ExitCode, formatDiagnostic, InvalidInputError, isCutoverError, showValue } from '../errors.ts';
+import { ExitCode, InvalidInputError, isCutoverError, showValue } from '../errors.ts';
 import { commands } from './commands.ts';
 import type { CommandContext, OutputFormat } from './context.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.ts';
-import { createOutput } from './output.ts';
+import { createOutput, printDiagnostics, type Write } from './output.ts';
 
 interface GlobalArgs {
   output: OutputFormat;
@@ -63,50 +63,60 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   try {
     await parser.parseAsync();
     if (usageError) {
-      process.stderr.write(`error: ${usageError}\n(run 'cutover --help' for usage)\n`);
+      writeStderr(`error: ${usageError}\n(run 'cutover --help' for usage)\n`);
       return ExitCode.invalid;
     }
     return exit;
   } catch (e) {
-    return reportError(e, argv.includes('debug') || env.CUTOVER_DEBUG === '1');
+    // Only the environment turns stacks on: an argument (a file called `debug`) must not.
+    return reportError(e, env.CUTOVER_DEBUG === '1');
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
+const writeStderr: Write = (text) => {
+  process.stderr.write(text);
+};
+
 function makeContext(g: GlobalArgs, env: NodeJS.ProcessEnv, signal: AbortSignal): CommandContext {
   let log: CommandContext['log'] | undefined;
   return {
-    out: createOutput(g.output, process.stdout, env),
+    out: createOutput(g.output, process.stdout),
     get log() {
       log ??= createLogger(g.logLevel, env);
       return log;
     },
+    diag: (diagnostics) => printDiagnostics(writeStderr, diagnostics),
     cwd: process.cwd(),
     env,
     signal,
   };
 }
 
-/** Prints an error the way its kind deserves: diagnostics as-is, user errors without a stack. */
-export function reportError(e: unknown, debug: boolean): number {
+/**
+ * Prints an error the way its kind deserves and returns the exit code: diagnostics as-is, user
+ * errors without a stack (their own exit code, e.g. 3 rolled back, 4 aborted), anything else as
+ * a bug (exit 1). `debug` (CUTOVER_DEBUG=1) adds the stack.
+ */
+export function reportError(e: unknown, debug: boolean, write: Write = writeStderr): number {
   if (e instanceof InvalidInputError) {
-    for (const d of e.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    process.stderr.write(`${e.message}\n`);
+    printDiagnostics(write, e.diagnostics);
+    write(`${e.message}\n`);
     return e.exitCode;
   }
   if (isCutoverError(e)) {
     const got = e.value === undefined ? '' : ` (got ${showValue(e.value)})`;
-    process.stderr.write(`error: ${e.message}${got}\n`);
-    if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
-    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    write(`error: ${e.message}${got}\n`);
+    if (e.hint) write(`hint: ${e.hint}\n`);
+    if (debug && e.stack) write(`${e.stack}\n`);
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(
+  write(
     `internal error: ${err.message}\nthis is a bug in cutover; please report it with the output of CUTOVER_DEBUG=1\n`,
   );
-  if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (debug && err.stack) write(`${err.stack}\n`);
   return ExitCode.internal;
 }

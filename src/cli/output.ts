@@ -1,15 +1,10 @@
+import { type Diagnostic, formatDiagnostic } from '../errors.ts';
 import type { Output, OutputFormat } from './context.ts';
 
-export function createOutput(
-  format: OutputFormat,
-  stream: NodeJS.WriteStream = process.stdout,
-  env = process.env,
-): Output {
-  const isTTY = Boolean(stream.isTTY);
+export function createOutput(format: OutputFormat, stream: NodeJS.WriteStream = process.stdout): Output {
   return {
     format,
-    isTTY,
-    color: isTTY && !('NO_COLOR' in env) && format === 'text',
+    isTTY: Boolean(stream.isTTY),
     result(data, render) {
       stream.write(format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : ensureNewline(render(data)));
     },
@@ -23,8 +18,21 @@ function ensureNewline(s: string): string {
   return s.endsWith('\n') ? s : `${s}\n`;
 }
 
-/** ANSI styling that turns itself off when colour is not allowed. */
-export function styler(color: boolean) {
-  const wrap = (code: string) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
+/** Where diagnostics and error messages go (stderr in the CLI). */
+export type Write = (text: string) => void;
+
+/**
+ * The one way cutover prints problems in files, errors and warnings alike, whatever the command
+ * and --log-level: `file:line:col: severity: message`, one per line.
+ */
+export function printDiagnostics(write: Write, diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) write(`${formatDiagnostic(d)}\n`);
+}
+
+/**
+ * Whether colour may be used: not when NO_COLOR is set to a non-empty value
+ * (no-color.org: "when present and not an empty string").
+ */
+export function colorAllowed(env: NodeJS.ProcessEnv): boolean {
+  return !env.NO_COLOR;
 }

@@ -1,21 +1,24 @@
+import { formatPercent } from '../spec/percent.ts';
 import type { CheckSpec, GatesSpec } from '../spec/types.ts';
-import { formatFraction } from './format.ts';
 
 /** Gate checks in words, and which of them can judge a given traffic split. */
+
+/** A gate threshold (a fraction) for people, to 3 decimals of a percent: 0.005 → `0.5%`. */
+const pct = (fraction: number) => formatPercent(fraction, 3);
 
 /** `target5xxRate green ≤ 1% (min 300 requests)` and the like. */
 export function describeCheck(c: CheckSpec): string {
   switch (c.type) {
     case 'target5xxRate':
-      return `target5xxRate ${c.cluster} ≤ ${formatFraction(c.max)} (min ${c.minRequests} requests)`;
+      return `target5xxRate ${c.cluster} ≤ ${pct(c.max)} (min ${c.minRequests} requests)`;
     case 'elb5xxRate':
-      return `elb5xxRate (load balancer) ≤ ${formatFraction(c.max)} (min ${c.minRequests} requests)`;
+      return `elb5xxRate (load balancer) ≤ ${pct(c.max)} (min ${c.minRequests} requests)`;
     case 'healthyTargets':
-      return `healthyTargets ${c.cluster} ≥ ${formatFraction(c.minRatio)} of registered${c.min === undefined ? '' : ` and ≥ ${c.min}`}`;
+      return `healthyTargets ${c.cluster} ≥ ${pct(c.minRatio)} of registered${c.min === undefined ? '' : ` and ≥ ${c.min}`}`;
     case 'compare5xx':
       return (
-        `compare5xx ${c.candidate} vs ${c.baseline}: 5xx rate ≤ ${c.baseline}'s + ${formatFraction(c.maxIncrease)} ` +
-        `(${formatFraction(c.confidence)} confidence, min ${c.minRequests} requests)`
+        `compare5xx ${c.candidate} vs ${c.baseline}: 5xx rate ≤ ${c.baseline}'s + ${pct(c.maxIncrease)} ` +
+        `(${pct(c.confidence)} confidence, min ${c.minRequests} requests)`
       );
     case 'alarm':
       return `alarm ${c.names.join(', ')} not in ALARM (rolls back at once)`;
@@ -28,7 +31,8 @@ export function describeCheck(c: CheckSpec): string {
  * comparisons with it — have nothing to say; load-balancer-wide checks and alarms always apply.
  */
 export function checkApplies(c: CheckSpec, shares: Record<string, number>): boolean {
-  const live = (cluster: string) => (shares[cluster] ?? 0) > 0;
+  // Own keys only: a cluster may be called `constructor`.
+  const live = (cluster: string) => Object.hasOwn(shares, cluster) && shares[cluster]! > 0;
   switch (c.type) {
     case 'target5xxRate':
     case 'healthyTargets':

@@ -54,19 +54,23 @@ export function diffWeights(desired: Record<string, number>, live: readonly Live
   return { inSync, changes, unchanged, unexpected };
 }
 
+type RouteGroups = Pick<RouteSpec, 'name' | 'targetGroups'>;
+
 /** Cluster weights → target group ARN weights for one route (every cluster has a group). */
-export function targetGroupWeights(route: RouteSpec, clusterWeights: Record<string, number>): Record<string, number> {
+export function targetGroupWeights(route: RouteGroups, clusterWeights: Record<string, number>): Record<string, number> {
   return Object.fromEntries(
     Object.entries(clusterWeights).map(([cluster, w]) => {
-      const arn = route.targetGroups[cluster];
-      if (arn === undefined) throw new RangeError(`route ${route.name} has no target group for cluster ${cluster}`);
-      return [arn, w];
+      // Own keys only: a cluster may be called `constructor`.
+      if (!Object.hasOwn(route.targetGroups, cluster)) {
+        throw new RangeError(`route ${route.name} has no target group for cluster ${cluster}`);
+      }
+      return [route.targetGroups[cluster]!, w];
     }),
   );
 }
 
 /** Live weights per cluster of a route (clusters whose group is absent live read as 0). */
-export function clusterWeightsOf(route: RouteSpec, live: readonly LiveTargetGroup[]): Record<string, number> {
+export function clusterWeightsOf(route: RouteGroups, live: readonly LiveTargetGroup[]): Record<string, number> {
   const liveByArn = new Map(live.map((t) => [t.targetGroupArn, t.weight ?? 1] as const));
   return Object.fromEntries(
     Object.entries(route.targetGroups).map(([cluster, arn]) => [cluster, liveByArn.get(arn) ?? 0]),

@@ -1,9 +1,9 @@
-import type { CheckSpec } from '../spec/types.ts';
+import type { CheckSpec, Millis, Percent, RouteTarget } from '../spec/types.ts';
 
 /**
  * The plan of a rollout: what `cutover plan --output json` prints and what the driver follows.
- * Field names are stable; durations are milliseconds, shares percent (0–100), weights ALB integers.
- * Cluster-keyed records list clusters in spec order.
+ * Field names are stable; durations are milliseconds, shares percent (0–100), weights ALB integers,
+ * gate thresholds fractions (0–1) as in the spec. Cluster-keyed records list clusters in spec order.
  */
 export interface Plan {
   name: string;
@@ -14,83 +14,104 @@ export interface Plan {
   /** The rollout deliberately ends split (last share on `to` below 100). */
   partial: boolean;
   routes: PlanRoute[];
-  /** Before step 1: everything on `from`. */
+  /** Before step 0: everything on `from`. Rollback ends here. */
   initial: WeightState;
   steps: PlanStep[];
   gates: PlanGates;
-  capacity: { receiving: string; minHealthyTargets: number; headroom: number; waitMs: number };
+  /**
+   * The preflight before a step that raises shares: every cluster in the step's `increases` needs
+   * these, measured against `from`'s healthy targets at 100% (src/plan/capacity.ts).
+   */
+  capacity: { minHealthyTargets: number; headroom: number; waitMs: Millis };
   rollback: PlanRollback;
   totals: PlanTotals;
 }
 
-export interface PlanRoute {
+/** A route: where its forward action lives (`kind`, `arn`) and its target group per cluster. */
+export type PlanRoute = RouteTarget & {
   name: string;
-  kind: 'listener' | 'rule';
-  /** The listener or rule ARN whose forward action is rewritten. */
-  arn: string;
   /** cluster → target group ARN. */
   targetGroups: Record<string, string>;
-}
+};
 
 /** A traffic split and the ALB weights that produce it. */
 export interface WeightState {
   /** Wanted percent per cluster. */
-  shares: Record<string, number>;
-  /** Percent on `to`, as the steps speak of it. */
-  toPercent: number;
+  shares: Record<string, Percent>;
+  /** `shares[to]`, as the steps speak of it. */
+  toPercent: Percent;
   /** ALB weight per cluster (the same on every route: routes move in lockstep). */
   weights: Record<string, number>;
   /** Percent per cluster the weights really give. */
-  effective: Record<string, number>;
+  effective: Record<string, Percent>;
+  /** The weights give `shares` exactly (maxErrorPct is 0). */
   exact: boolean;
   /** Largest |effective − wanted| in percent points (0 when exact). */
   maxErrorPct: number;
-  /** Per route, per cluster: target group, ALB weight and effective percent. */
-  routes: Array<{
-    route: string;
-    clusters: Record<string, { targetGroupArn: string; weight: number; percent: number }>;
-  }>;
+  /**
+   * What to write, per route in spec order: target group ARN → ALB weight, the `desired` input
+   * of diffWeights and the TargetGroups of ModifyListener/ModifyRule.
+   */
+  routes: Array<{ route: string; targetGroups: Record<string, number> }>;
 }
 
 export interface PlanStep {
-  /** Position in `spec.steps` (0-based, as in spec.steps[index]). */
+  /** Position in `spec.steps` and in `Plan.steps` (0-based; people see index + 1). */
   index: number;
-  /** 1-based step number shown to people. */
-  number: number;
+  /** `approve` waits for an operator's `cutover promote` / `resume` before the rollout goes on. */
   kind: 'weight' | 'approve';
   /** The split after this step (an approval holds the split before it). */
   state: WeightState;
   /** Whether this step rewrites the forward actions (false for approvals and repeated splits). */
   changesWeights: boolean;
+  /**
+   * The clusters whose share rises with this step's write, with their effective percent before
+   * and after. The driver preflights the capacity of each of them (not only `to`: a `weights:`
+   * split can raise a third cluster from 0 to 5) before writing. Empty when nothing rises.
+   */
+  increases: Record<string, { from: Percent; to: Percent }>;
   /** 0 for approvals. */
-  bakeMs: number;
+  bakeMs: Millis;
   /** Indexes into gates.checks of the checks that can judge this split. */
   checks: number[];
-  /** An operator must run `cutover promote` / `resume` before the rollout goes on. */
-  waitsForOperator: boolean;
   /** Minimum time from start to the end of this step (bakes only; operator waits count 0). */
-  cumulativeMs: number;
+  cumulativeMs: Millis;
 }
 
 export interface PlanGates {
-  intervalMs: number;
-  lagMs: number;
+  intervalMs: Millis;
+  lagMs: Millis;
   failureLimit: number;
   inconclusiveLimit: number;
   checks: Array<CheckSpec & { description: string }>;
 }
 
+/** One write of a rollback: a split the rollout reached before, and which step reached it. */
+export interface RollbackStep {
+  /** The forward step (index into `steps`) whose split this restores; null for `initial`. */
+  returnsTo: number | null;
+  state: WeightState;
+}
+
+/**
+ * How to undo the rollout. Use rollbackFrom(plan, k) (src/plan/rollback.ts) for the writes to make
+ * when rolling back during step k: `instant` writes `initial` at once; `gradual` walks back
+ * through the splits steps before k wrote, latest first, baking stepBakeMs after each write but
+ * the last, and ends at `initial`.
+ *
+ * Rollback writes get no capacity preflight: every cluster whose share rises returns to a share
+ * it carried earlier in this rollout (`from` carried 100% at the start), and waiting for capacity
+ * would keep traffic on the side that failed. A source that autoscaled down as traffic left may
+ * run short until it scales back; `gradual` with a stepBake gives it that time.
+ */
 export interface PlanRollback {
   mode: 'instant' | 'gradual';
-  stepBakeMs: number;
-  /** Where rollback ends: everything on `from`. */
-  target: WeightState;
+  stepBakeMs: Millis;
   /**
-   * For `gradual`: the splits reached by the plan, highest first, ending at the target. From a
-   * given step, rollback walks the ones below that step's share, baking stepBakeMs after each
-   * but the last. Empty for `instant` (one write straight to the target).
+   * Every split a rollback may write, latest first: for `gradual` each forward step that changed
+   * the weights, by descending index, then `initial`; for `instant` only `initial`.
    */
-  gradual: WeightState[];
+  path: RollbackStep[];
 }
 
 export interface PlanTotals {
@@ -101,5 +122,5 @@ export interface PlanTotals {
   apiCalls: number;
   approvals: number;
   /** Sum of bakes: the shortest possible run, not counting operator waits. */
-  minDurationMs: number;
+  minDurationMs: Millis;
 }

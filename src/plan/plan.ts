@@ -1,9 +1,12 @@
-import type { RolloutSpec, StepSpec } from '../spec/types.ts';
+import type { Percent, RolloutSpec } from '../spec/types.ts';
 import { applicableChecks, describeCheck } from './checks.ts';
+import { targetGroupWeights } from './diff.ts';
 import type { Plan, PlanRoute, PlanStep, WeightState } from './plan-types.ts';
-import { representable, sharesFor } from './weights.ts';
+import { rollbackPath } from './rollback.ts';
+import { representable, sameWeights, sharesFor } from './weights.ts';
 
-export type { Plan, PlanStep, WeightState } from './plan-types.ts';
+export type { Plan, PlanStep, RollbackStep, WeightState } from './plan-types.ts';
+export { rollbackFrom } from './rollback.ts';
 
 /** The plan of a validated rollout: every step's ALB weights, bakes, gates, totals and rollback. */
 export function buildPlan(rollout: RolloutSpec): Plan {
@@ -11,43 +14,41 @@ export function buildPlan(rollout: RolloutSpec): Plan {
   const clusters = s.clusters.map((c) => c.name);
   const routes: PlanRoute[] = s.routes.map((r) => ({
     name: r.name,
-    kind: r.listenerArn ? 'listener' : 'rule',
-    arn: (r.listenerArn ?? r.ruleArn)!,
-    targetGroups: Object.fromEntries(clusters.map((c) => [c, r.targetGroups[c]!])),
+    kind: r.kind,
+    arn: r.arn,
+    targetGroups: r.targetGroups,
   }));
-  const stateFor = (shares: Record<string, number>) => weightState(shares, s.to, routes);
+  const stateFor = (shares: Record<string, Percent>) => weightState(shares, s.to, routes);
   const initial = stateFor(sharesFor(clusters, s.from, s.to, 0));
 
   const steps: PlanStep[] = [];
   let current = initial;
   let elapsed = 0;
-  for (const [i, step] of s.steps.entries()) {
-    const next = step.kind === 'weight' ? stateFor(stepShares(step, clusters, s.from, s.to)) : current;
+  for (const step of s.steps) {
+    const next = step.kind === 'weight' ? stateFor(step.shares) : current;
     const bakeMs = step.kind === 'weight' ? step.bakeMs : 0;
     elapsed += bakeMs;
     steps.push({
       index: step.index,
-      number: i + 1,
       kind: step.kind,
       state: next,
-      changesWeights: step.kind === 'weight' && !sameWeights(current.weights, next.weights),
+      changesWeights: !sameWeights(current.weights, next.weights),
+      increases: increases(current.effective, next.effective),
       bakeMs,
       checks: applicableChecks(s.gates, next.effective),
-      waitsForOperator: step.kind === 'approve',
       cumulativeMs: elapsed,
     });
     current = next;
   }
 
   const weightChanges = steps.filter((p) => p.changesWeights).length;
-  const last = steps.findLast((p) => p.kind === 'weight');
   return {
     name: rollout.metadata.name,
     region: s.region,
     from: s.from,
     to: s.to,
     clusters,
-    partial: s.partial ?? (last !== undefined && last.state.toPercent < 100),
+    partial: s.partial,
     routes,
     initial,
     steps,
@@ -58,71 +59,47 @@ export function buildPlan(rollout: RolloutSpec): Plan {
       inconclusiveLimit: s.gates.inconclusiveLimit,
       checks: s.gates.checks.map((c) => ({ ...c, description: describeCheck(c) })),
     },
-    capacity: { receiving: s.to, ...s.capacity },
+    capacity: { ...s.capacity },
     rollback: {
       mode: s.rollback.mode,
       stepBakeMs: s.rollback.stepBakeMs,
-      target: initial,
-      gradual: s.rollback.mode === 'gradual' ? gradualPath(steps, initial) : [],
+      path: rollbackPath(s.rollback.mode, steps, initial),
     },
     totals: {
       steps: steps.length,
       weightChanges,
       apiCalls: weightChanges * routes.length,
-      approvals: steps.filter((p) => p.waitsForOperator).length,
+      approvals: steps.filter((p) => p.kind === 'approve').length,
       minDurationMs: elapsed,
     },
   };
 }
 
-/** Percent per cluster a weight step asks for (explicit `weights`, or `weight` on `to`). */
-export function stepShares(
-  step: Extract<StepSpec, { kind: 'weight' }>,
-  clusters: readonly string[],
-  from: string,
-  to: string,
-): Record<string, number> {
-  if (step.weights) return Object.fromEntries(clusters.map((c) => [c, step.weights![c] ?? 0]));
-  return sharesFor(clusters, from, to, step.weight);
-}
-
-function weightState(shares: Record<string, number>, to: string, routes: PlanRoute[]): WeightState {
+function weightState(shares: Record<string, Percent>, to: string, routes: PlanRoute[]): WeightState {
   const r = representable(shares);
   return {
     shares,
-    toPercent: shares[to] ?? 0,
+    toPercent: Object.hasOwn(shares, to) ? shares[to]! : 0,
     weights: r.weights,
     effective: r.effective,
     exact: r.exact,
     maxErrorPct: r.maxErrorPct,
     routes: routes.map((route) => ({
       route: route.name,
-      clusters: Object.fromEntries(
-        Object.entries(r.weights).map(([c, weight]) => [
-          c,
-          { targetGroupArn: route.targetGroups[c]!, weight, percent: r.effective[c]! },
-        ]),
-      ),
+      targetGroups: targetGroupWeights(route, r.weights),
     })),
   };
 }
 
-/** The distinct splits the plan reaches, highest share on `to` first, ending at the initial one. */
-function gradualPath(steps: PlanStep[], initial: WeightState): WeightState[] {
-  const seen = new Set<string>([key(initial)]);
-  const path: WeightState[] = [];
-  for (const p of steps) {
-    if (p.kind !== 'weight' || seen.has(key(p.state))) continue;
-    seen.add(key(p.state));
-    path.push(p.state);
-  }
-  return [...path.reverse(), initial];
-}
-
-function key(s: WeightState): string {
-  return JSON.stringify(s.weights);
-}
-
-function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
-  return Object.keys({ ...a, ...b }).every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+/** Clusters whose effective share rises from `before` to `after`, in `after`'s (spec) order. */
+function increases(
+  before: Record<string, Percent>,
+  after: Record<string, Percent>,
+): Record<string, { from: Percent; to: Percent }> {
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([cluster, to]) => {
+      const from = Object.hasOwn(before, cluster) ? before[cluster]! : 0;
+      return to > from ? [[cluster, { from, to }]] : [];
+    }),
+  );
 }

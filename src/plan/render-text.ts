@@ -1,5 +1,6 @@
+import { formatDuration } from '../spec/duration.ts';
+import { formatPercent } from '../spec/percent.ts';
 import { describeCheck } from './checks.ts';
-import { formatDuration, formatPct } from './format.ts';
 import type { Plan, WeightState } from './plan-types.ts';
 
 /** The plan as people read it in a terminal: header, one row per step, gates, rollback, totals. */
@@ -24,17 +25,17 @@ function table(plan: Plan): string[] {
   const multi = plan.clusters.length > 2;
   const shareHead = multi ? `split ${plan.clusters.join('/')}` : `on ${plan.to}`;
   const head = ['#', 'action', shareHead, 'ALB weights (every route)', 'bake', 'elapsed', 'checks'];
-  const share = (s: WeightState) =>
-    multi ? plan.clusters.map((c) => trimPct(s.shares[c] ?? 0)).join('/') : formatPct(s.toPercent);
+  const share = (s: WeightState) => split(plan, s);
   const rows = [['0', 'start', share(plan.initial), weights(plan.initial), '-', '0s', '']];
   for (const p of plan.steps) {
     const at = formatDuration(p.cumulativeMs);
     const checks = checkList(p.checks, plan.gates.checks.length);
+    const n = String(stepNumber(p.index));
     if (p.kind === 'approve') {
-      rows.push([String(p.number), 'approve', share(p.state), 'waits for an operator', '-', at, checks]);
+      rows.push([n, 'approve', share(p.state), 'waits for an operator', '-', at, checks]);
     } else {
       const w = p.changesWeights ? weights(p.state) : `${weights(p.state)} (no change)`;
-      rows.push([String(p.number), 'shift', share(p.state), w, formatDuration(p.bakeMs), at, checks]);
+      rows.push([n, 'shift', share(p.state), w, formatDuration(p.bakeMs), at, checks]);
     }
   }
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -45,6 +46,21 @@ function table(plan: Plan): string[] {
       .join('  ')
       .trimEnd()}`;
   return [fmt(head), ...rows.map(fmt), ...inexactNotes(plan)];
+}
+
+/** People count steps from 1 (the table's `#`, the notes); plans index them from 0. */
+const stepNumber = (index: number) => index + 1;
+
+/** A percent value (0–100) for display, to 3 decimals: `5%`, `33.333%`. */
+const pct = (percent: number, decimals = 3) => formatPercent(percent / 100, decimals);
+
+/** A number of percent without the sign: `33.33`, as in `90/5/5`. */
+const num = (percent: number, decimals = 3) => pct(percent, decimals).slice(0, -1);
+
+/** The split as the table shows it: `5%` on `to` with two clusters, `90/5/5` with more. */
+function split(plan: Plan, s: WeightState): string {
+  if (plan.clusters.length <= 2) return pct(s.toPercent);
+  return plan.clusters.map((c) => num(Object.hasOwn(s.shares, c) ? s.shares[c]! : 0)).join('/');
 }
 
 /** `blue=19 green=1`; `≈` marks a split ALB cannot give exactly (see the notes under the table). */
@@ -60,10 +76,10 @@ function inexactNotes(plan: Plan): string[] {
     .filter((p) => p.kind === 'weight' && !p.state.exact)
     .map((p) => {
       const eff = Object.entries(p.state.effective)
-        .filter(([c]) => (p.state.shares[c] ?? 0) > 0)
-        .map(([c, pct]) => `${c} ${formatPct(pct)}`)
+        .filter(([c]) => Object.hasOwn(p.state.shares, c) && p.state.shares[c]! > 0)
+        .map(([c, share]) => `${c} ${pct(share)}`)
         .join(', ');
-      return `  ≈ step ${p.number} cannot be exact in ALB weights; it gets ${eff} (off by up to ${trimPct(p.state.maxErrorPct, 4)} percentage points)`;
+      return `  ≈ step ${stepNumber(p.index)} cannot be exact in ALB weights; it gets ${eff} (off by up to ${num(p.state.maxErrorPct, 4)} percentage points)`;
     });
 }
 
@@ -71,10 +87,6 @@ function inexactNotes(plan: Plan): string[] {
 function checkList(indexes: number[], total: number): string {
   if (total > 0 && indexes.length === total) return 'all';
   return indexes.length === 0 ? '-' : indexes.map((i) => i + 1).join(',');
-}
-
-function trimPct(x: number, decimals = 3): string {
-  return formatPct(x, decimals).slice(0, -1);
 }
 
 function gates(plan: Plan): string[] {
@@ -91,17 +103,21 @@ function gates(plan: Plan): string[] {
 
 function capacity(plan: Plan): string {
   const c = plan.capacity;
+  const rising = plan.clusters.filter((cl) => plan.steps.some((p) => Object.hasOwn(p.increases, cl)));
   return (
-    `capacity: before each increase ${c.receiving} needs ≥ ${c.minHealthyTargets} healthy target(s) per route and ` +
-    `≥ ${c.headroom} × its new share × ${plan.from}'s healthy targets (waits up to ${formatDuration(c.waitMs)})`
+    `capacity: before a step raises a cluster's share, that cluster needs ≥ ${c.minHealthyTargets} healthy target(s) per route and ` +
+    `≥ ${c.headroom} × its new share × ${plan.from}'s healthy targets (waits up to ${formatDuration(c.waitMs)}); ` +
+    `gaining traffic: ${rising.length === 0 ? 'none' : rising.join(', ')}`
   );
 }
 
 function rollback(plan: Plan): string {
   const r = plan.rollback;
-  if (r.mode === 'instant') return `rollback: instant — one write per route to ${weights(r.target)}`;
-  const path = r.gradual.map((s) => formatPct(s.toPercent)).join(' → ');
-  return `rollback: gradual — down through ${path} on ${plan.to}, baking ${formatDuration(r.stepBakeMs)} between`;
+  const noWait = 'no capacity wait: each cluster returns to a share it carried before';
+  if (r.mode === 'instant') return `rollback: instant — one write per route to ${weights(plan.initial)}; ${noWait}`;
+  const on = plan.clusters.length <= 2 ? ` on ${plan.to}` : ` (${plan.clusters.join('/')})`;
+  const path = r.path.map((s) => split(plan, s.state)).join(' → ');
+  return `rollback: gradual — back through ${path}${on}, baking ${formatDuration(r.stepBakeMs)} between; ${noWait}`;
 }
 
 function totals(plan: Plan): string {

@@ -71,6 +71,12 @@ export function sharesFor(clusters: readonly string[], from: string, to: string,
   ) as Record<string, number>;
 }
 
+/** Whether two weight records give every cluster the same weight (a missing cluster counts as 0). */
+export function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
+  const at = (r: Record<string, number>, k: string) => (Object.hasOwn(r, k) ? r[k] : 0);
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => at(a, k) === at(b, k));
+}
+
 function toUnits(name: string, pct: number): number {
   if (!Number.isFinite(pct) || pct < 0 || pct > 100) {
     throw new CutoverError('E_WEIGHTS', `share of cluster ${name} must be a percent 0–100`, {

@@ -60,10 +60,15 @@ export function parseDuration(input: string | number): number {
   return r.value;
 }
 
-/** Formats milliseconds in the same grammar, shortest form: 90000 → `1m30s`, 0 → `0s`. */
+/**
+ * Formats milliseconds in the same grammar, shortest exact form, so parseDuration reads it back
+ * unchanged: 90000 → `1m30s`, 1500 → `1s500ms`, 27h → `27h`, 0 → `0s`. The one duration
+ * formatter for messages, plans and progress lines. Fractions of a millisecond are rounded.
+ */
 export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`not a duration: ${ms}`);
   let rest = Math.round(ms);
+  if (rest === 0) return '0s';
   let out = '';
   for (const u of UNIT_ORDER) {
     const n = Math.floor(rest / UNIT_MS[u]!);

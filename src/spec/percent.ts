@@ -41,9 +41,17 @@ export function parsePercent(input: string | number): number {
   return r.value;
 }
 
-/** Formats a fraction as a percentage without float noise: 0.005 → `0.5%`. */
-export function formatPercent(fraction: number): string {
-  return `${roundFraction(fraction * 100)}%`;
+/**
+ * Formats a fraction as a percentage in the form checkPercent reads back: 0.005 → `0.5%`,
+ * 1 → `100%`. The one percent formatter; a share already in percent is passed as `share / 100`.
+ * Float noise is dropped; `decimals` (of the percent) rounds computed values for display,
+ * e.g. 2/3 with 3 decimals → `66.667%`. Never exponent notation.
+ */
+export function formatPercent(fraction: number, decimals = 10): string {
+  if (!Number.isFinite(fraction)) throw new RangeError(`not a percentage: ${fraction}`);
+  const pct = roundFraction(fraction * 100);
+  const text = pct.toFixed(decimals);
+  return `${decimals > 0 ? text.replace(/\.?0+$/, '') : text}%`;
 }
 
 /** Drops binary float noise (`1.1 / 100` is 0.011000000000000001). */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -52,11 +55,14 @@ describe('cutover plan', () => {
         ['weight', 100, { blue: 0, green: 1 }, 120_000, 540_000],
       ],
     );
-    assert.deepEqual(plan.steps[0].state.routes[0].clusters.green, {
-      targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-green/761fbf0b36bfccac',
-      weight: 1,
-      percent: 5,
-    });
+    const tg = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup';
+    assert.deepEqual(plan.steps[0].state.routes, [
+      {
+        route: 'web',
+        targetGroups: { [`${tg}/web-blue/a88fa8f6584adf66`]: 19, [`${tg}/web-green/761fbf0b36bfccac`]: 1 },
+      },
+    ]);
+    assert.deepEqual(plan.steps[0].increases, { green: { from: 0, to: 5 } });
     assert.deepEqual(plan.totals, { steps: 4, weightChanges: 4, apiCalls: 4, approvals: 0, minDurationMs: 540_000 });
     assert.equal(plan.rollback.mode, 'instant');
   });
@@ -72,12 +78,33 @@ describe('cutover plan', () => {
     assert.match(r.stdout, /≈ step 4 cannot be exact in ALB weights/);
     assert.match(
       r.stdout,
-      /rollback: gradual — down through 100% → 33\.33% → 25% → 5% → 0% on green, baking 1m between/,
+      /rollback: gradual — back through 0\/100\/0 → 33\.33\/33\.33\/33\.34 → 50\/25\/25 → 90\/5\/5 → 100\/0\/0 \(blue\/green\/red\), baking 1m between/,
     );
+    assert.match(r.stdout, /gaining traffic: green, red\n/);
     assert.match(
       r.stdout,
       /4 weight changes \(8 ModifyListener\/ModifyRule calls\), 1 approval; minimum duration 1h30m30s plus operator waits/,
     );
+  });
+
+  it('GIVEN a file with warnings THEN they print as file:line:col: warning, whatever --log-level says', async () => {
+    // Before: plan sent them through pino (a JSON line on a non-TTY stderr; hidden by --log-level error).
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-plan-'));
+    const file = join(dir, 'warn.yaml');
+    writeFileSync(file, readFileSync(SANDBOX, 'utf8').replace('max: 2%', 'max: 1'));
+    for (const args of [
+      ['plan', file],
+      ['plan', file, '--log-level', 'error'],
+      ['plan', file, '-o', 'json'],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stderr,
+        /^.*warn\.yaml:\d+:\d+: warning: spec\.gates\.checks\[0\]\.max is read as the fraction 1/m,
+      );
+      assert.doesNotMatch(r.stderr, /"level"/);
+    }
   });
 
   it('GIVEN an invalid file THEN the loader message at file:line:col and exit 2', async () => {

@@ -6,7 +6,12 @@ import type { RouteSpec } from '../../src/spec/types.ts';
 const BLUE = 'arn:tg/blue';
 const GREEN = 'arn:tg/green';
 const OTHER = 'arn:tg/maintenance';
-const route: RouteSpec = { name: 'web', listenerArn: 'arn:listener', targetGroups: { blue: BLUE, green: GREEN } };
+const route: RouteSpec = {
+  name: 'web',
+  kind: 'listener',
+  arn: 'arn:listener',
+  targetGroups: { blue: BLUE, green: GREEN },
+};
 
 describe('diffWeights', () => {
   it('GIVEN live equal to desired THEN in sync, nothing to change', () => {
@@ -72,6 +77,10 @@ describe('cluster ⇄ target group weights', () => {
   });
   it('rejects a cluster the route has no group for', () => {
     assert.throws(() => targetGroupWeights(route, { red: 1 }), /no target group for cluster red/);
+  });
+  it('GIVEN a cluster named like an Object.prototype member THEN it is not found on the prototype', () => {
+    // Before: route.targetGroups.constructor is Object, so [Function: Object] became an "ARN".
+    assert.throws(() => targetGroupWeights(route, { constructor: 1 }), /no target group for cluster constructor/);
   });
   it('reads live weights per cluster; a group absent live is 0', () => {
     assert.deepEqual(clusterWeightsOf(route, [{ targetGroupArn: BLUE, weight: 7 }]), { blue: 7, green: 0 });

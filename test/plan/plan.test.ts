@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../../src/plan/plan.ts';
+import { rollbackFrom } from '../../src/plan/rollback.ts';
 import { LISTENER, rollout, steps, tg } from './rollout-builder.ts';
 
 const M = 60_000;
@@ -15,30 +16,31 @@ describe('buildPlan: the design sketch (5%, 25%, approve, 100%)', () => {
     assert.equal(plan.initial.toPercent, 0);
   });
 
-  it('gives every step its ALB weights, per route and cluster, with the effective percent', () => {
+  it('gives every step its ALB weights per cluster, and per route the target group weights to write', () => {
     assert.deepEqual(
-      plan.steps.map((p) => [p.number, p.kind, p.state.weights]),
+      plan.steps.map((p) => [p.index, p.kind, p.state.weights, p.state.effective]),
       [
-        [1, 'weight', { blue: 19, green: 1 }],
-        [2, 'weight', { blue: 3, green: 1 }],
-        [3, 'approve', { blue: 3, green: 1 }],
-        [4, 'weight', { blue: 0, green: 1 }],
+        [0, 'weight', { blue: 19, green: 1 }, { blue: 95, green: 5 }],
+        [1, 'weight', { blue: 3, green: 1 }, { blue: 75, green: 25 }],
+        [2, 'approve', { blue: 3, green: 1 }, { blue: 75, green: 25 }],
+        [3, 'weight', { blue: 0, green: 1 }, { blue: 0, green: 100 }],
       ],
     );
     assert.deepEqual(plan.steps[0]!.state.routes, [
-      {
-        route: 'web',
-        clusters: {
-          blue: { targetGroupArn: tg('web', 'blue'), weight: 19, percent: 95 },
-          green: { targetGroupArn: tg('web', 'green'), weight: 1, percent: 5 },
-        },
-      },
+      { route: 'web', targetGroups: { [tg('web', 'blue')]: 19, [tg('web', 'green')]: 1 } },
     ]);
+  });
+
+  it('names, per step, each cluster whose share rises (what the capacity preflight checks)', () => {
+    assert.deepEqual(
+      plan.steps.map((p) => p.increases),
+      [{ green: { from: 0, to: 5 } }, { green: { from: 5, to: 25 } }, {}, { green: { from: 25, to: 100 } }],
+    );
   });
 
   it('sums bakes into cumulative minimum durations; approvals add 0 and wait for an operator', () => {
     assert.deepEqual(
-      plan.steps.map((p) => [p.bakeMs, p.cumulativeMs, p.waitsForOperator]),
+      plan.steps.map((p) => [p.bakeMs, p.cumulativeMs, p.kind === 'approve']),
       [
         [5 * M, 5 * M, false],
         [10 * M, 15 * M, false],
@@ -69,10 +71,10 @@ describe('buildPlan: the design sketch (5%, 25%, approve, 100%)', () => {
         targetGroups: { blue: tg('web', 'blue'), green: tg('web', 'green') },
       },
     ]);
-    assert.deepEqual(plan.capacity, { receiving: 'green', minHealthyTargets: 2, headroom: 1.2, waitMs: 5 * M });
+    assert.deepEqual(plan.capacity, { minHealthyTargets: 2, headroom: 1.2, waitMs: 5 * M });
     assert.equal(plan.rollback.mode, 'instant');
-    assert.deepEqual(plan.rollback.target.weights, { blue: 1, green: 0 });
-    assert.deepEqual(plan.rollback.gradual, []);
+    assert.deepEqual(plan.rollback.path, [{ returnsTo: null, state: plan.initial }]);
+    assert.deepEqual(plan.initial.weights, { blue: 1, green: 0 });
     assert.equal(plan.partial, false);
   });
 
@@ -99,17 +101,25 @@ describe('buildPlan: edge cases', () => {
 
   it('GIVEN two routes THEN every weight change is one call per route', () => {
     const base = rollout();
-    const api = { ...base.spec.routes[0]!, name: 'api', listenerArn: undefined, ruleArn: `${LISTENER}-rule` };
+    const api = {
+      name: 'api',
+      kind: 'rule' as const,
+      arn: `${LISTENER}-rule`,
+      targetGroups: { blue: tg('api', 'blue'), green: tg('api', 'green') },
+    };
     const plan = buildPlan(rollout({ routes: [base.spec.routes[0]!, api] }));
     assert.equal(plan.totals.apiCalls, 6);
-    assert.equal(plan.routes[1]!.kind, 'rule');
     assert.deepEqual(
-      plan.steps[1]!.state.routes.map((r) => [r.route, r.clusters.green!.weight]),
+      plan.routes.map((r) => [r.kind, r.arn]),
       [
-        ['web', 1],
-        ['api', 1],
+        ['listener', LISTENER],
+        ['rule', `${LISTENER}-rule`],
       ],
     );
+    assert.deepEqual(plan.steps[1]!.state.routes, [
+      { route: 'web', targetGroups: { [tg('web', 'blue')]: 3, [tg('web', 'green')]: 1 } },
+      { route: 'api', targetGroups: { [tg('api', 'blue')]: 3, [tg('api', 'green')]: 1 } },
+    ]);
   });
 
   it('GIVEN an inexact share THEN the nearest weights and the error', () => {
@@ -126,7 +136,7 @@ describe('buildPlan: edge cases', () => {
     assert.deepEqual(plan.steps.at(-1)!.state.weights, { blue: 1, green: 1 });
   });
 
-  it('GIVEN gradual rollback THEN the splits reached, highest first, down to all on `from`', () => {
+  it('GIVEN gradual rollback THEN the splits written, latest first, each naming its step, down to all on `from`', () => {
     const plan = buildPlan(
       rollout({
         steps: steps([5, M], [25, M], [25, M], 'approve', [100, M]),
@@ -134,15 +144,33 @@ describe('buildPlan: edge cases', () => {
       }),
     );
     assert.deepEqual(
-      plan.rollback.gradual.map((s) => [s.toPercent, s.weights]),
+      plan.rollback.path.map((r) => [r.returnsTo, r.state.toPercent, r.state.weights]),
       [
-        [100, { blue: 0, green: 1 }],
-        [25, { blue: 3, green: 1 }],
-        [5, { blue: 19, green: 1 }],
-        [0, { blue: 1, green: 0 }],
+        [4, 100, { blue: 0, green: 1 }],
+        [1, 25, { blue: 3, green: 1 }],
+        [0, 5, { blue: 19, green: 1 }],
+        [null, 0, { blue: 1, green: 0 }],
       ],
     );
     assert.equal(plan.rollback.stepBakeMs, 30_000);
+    // AND from a step, rollback writes only the splits before it (a step that wrote nothing
+    // leaves the previous split live, so that one is not written again)
+    const from = (k: number) => rollbackFrom(plan, k).map((r) => r.returnsTo);
+    assert.deepEqual(from(4), [1, 0, null]);
+    assert.deepEqual(from(3), [0, null], 'the approval holds 25%: back to 5%, then 0%');
+    assert.deepEqual(from(2), [0, null], 'the repeat holds 25%');
+    assert.deepEqual(from(1), [0, null]);
+    assert.deepEqual(from(0), [null]);
+    assert.throws(() => rollbackFrom(plan, 5), RangeError);
+  });
+
+  it('GIVEN instant rollback THEN one write to the initial split, none when nothing moved yet', () => {
+    const plan = buildPlan(rollout({ steps: steps([0, M], [5, M], [100, M]) }));
+    assert.deepEqual(
+      rollbackFrom(plan, 2).map((r) => [r.returnsTo, r.state.weights]),
+      [[null, { blue: 1, green: 0 }]],
+    );
+    assert.deepEqual(rollbackFrom(plan, 0), [], 'step 0 (0%) left everything on blue');
   });
 });
 
@@ -184,5 +212,86 @@ describe('buildPlan: three clusters with explicit splits', () => {
       plan.steps.map((p) => p.checks),
       [[0], [0], []],
     );
+  });
+
+  it('preflights every cluster whose share rises, not only `to`', () => {
+    // Before: capacity knew only `to`; red goes 0 → 5% at step 0 and 5 → 25% at step 1 unchecked.
+    assert.deepEqual(
+      plan.steps.map((p) => p.increases),
+      [
+        { green: { from: 0, to: 5 }, red: { from: 0, to: 5 } },
+        { green: { from: 5, to: 25 }, red: { from: 5, to: 25 } },
+        { green: { from: 25, to: 100 } },
+      ],
+    );
+  });
+});
+
+describe('buildPlan: splits with the same share on `to`', () => {
+  // GIVEN green stays at 10% while dr takes 5% from blue
+  const clusters = ['blue', 'green', 'dr'].map((name) => ({ name, context: name }));
+  const plan = buildPlan(
+    rollout({
+      clusters,
+      steps: steps(
+        { weights: { blue: 90, green: 10, dr: 0 }, bakeMs: M },
+        { weights: { blue: 85, green: 10, dr: 5 }, bakeMs: M },
+        { weights: { blue: 0, green: 100, dr: 0 }, bakeMs: M },
+      ),
+      rollback: { mode: 'gradual', stepBakeMs: 30_000 },
+    }),
+  );
+
+  it('THEN the step that raises only dr preflights dr', () => {
+    assert.deepEqual(plan.steps[1]!.increases, { dr: { from: 0, to: 5 } });
+  });
+
+  it('THEN gradual rollback walks the splits by step, not by share on `to`', () => {
+    assert.deepEqual(
+      plan.rollback.path.map((r) => [r.returnsTo, r.state.shares]),
+      [
+        [2, { blue: 0, green: 100, dr: 0 }],
+        [1, { blue: 85, green: 10, dr: 5 }],
+        [0, { blue: 90, green: 10, dr: 0 }],
+        [null, { blue: 100, green: 0, dr: 0 }],
+      ],
+    );
+    assert.deepEqual(
+      rollbackFrom(plan, 2).map((r) => r.returnsTo),
+      [1, 0, null],
+    );
+    assert.deepEqual(
+      rollbackFrom(plan, 1).map((r) => r.returnsTo),
+      [0, null],
+    );
+  });
+});
+
+describe('buildPlan: clusters named like Object.prototype members', () => {
+  it('GIVEN clusters `constructor` and `prototype` THEN no prototype value leaks into the plan', () => {
+    const clusters = ['constructor', 'prototype'].map((name) => ({ name, context: name }));
+    const base = rollout({ clusters });
+    const plan = buildPlan({
+      ...base,
+      spec: {
+        ...base.spec,
+        from: 'constructor',
+        to: 'prototype',
+        steps: steps({ weights: { constructor: 95, prototype: 5 }, bakeMs: M }),
+        gates: {
+          ...base.spec.gates,
+          checks: [{ type: 'target5xxRate', cluster: 'constructor', max: 0.01, minRequests: 1 }],
+        },
+      },
+    });
+    const json = JSON.stringify(plan);
+    assert.doesNotMatch(json, /Function|\[object/);
+    assert.deepEqual(plan.initial.shares, { constructor: 100, prototype: 0 });
+    assert.deepEqual(plan.steps[0]!.state.weights, { constructor: 19, prototype: 1 });
+    assert.deepEqual(plan.steps[0]!.state.routes, [
+      { route: 'web', targetGroups: { [tg('web', 'constructor')]: 19, [tg('web', 'prototype')]: 1 } },
+    ]);
+    assert.deepEqual(plan.steps[0]!.increases, { prototype: { from: 0, to: 5 } });
+    assert.deepEqual(plan.steps[0]!.checks, [0]);
   });
 });

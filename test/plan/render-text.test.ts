@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildPlan } from '../../src/plan/plan.ts';
 import { renderPlanText } from '../../src/plan/render-text.ts';
+import { parseDuration } from '../../src/spec/duration.ts';
 import { rollout, steps } from './rollout-builder.ts';
 
 /** The table rows of a rendered plan, split into cells on runs of 2+ spaces. */
@@ -31,9 +32,12 @@ describe('renderPlanText', () => {
     assert.match(text, /rolls back on failed tick 2 \(failure limit 1\); inconclusive ticks tolerated in a row: 5/);
     assert.match(
       text,
-      /capacity: .*green needs ≥ 2 healthy target\(s\).*≥ 1\.2 × its new share × blue's healthy targets \(waits up to 5m\)/,
+      /capacity: .*that cluster needs ≥ 2 healthy target\(s\).*≥ 1\.2 × its new share × blue's healthy targets \(waits up to 5m\); gaining traffic: green\n/,
     );
-    assert.match(text, /rollback: instant — one write per route to blue=1 green=0/);
+    assert.match(
+      text,
+      /rollback: instant — one write per route to blue=1 green=0; no capacity wait: each cluster returns to a share it carried before\n/,
+    );
     assert.match(
       text,
       /total: 4 steps, 3 weight changes \(3 ModifyListener\/ModifyRule calls\), 1 approval; minimum duration 30m plus operator waits\n$/,
@@ -51,12 +55,49 @@ describe('renderPlanText', () => {
       text,
       /≈ step 1 cannot be exact in ALB weights; it gets blue 66\.667%, green 33\.333% \(off by up to 0\.0033/,
     );
-    assert.match(text, /rollback: gradual — down through 100% → 33\.33% → 0% on green, baking 30s between/);
+    assert.match(
+      text,
+      /rollback: gradual — back through 100% → 33\.33% → 0% on green, baking 30s between; no capacity wait/,
+    );
     assert.match(text, /minimum duration 1h31m30s\n$/);
   });
 
   it('GIVEN no checks THEN says steps advance on bake time alone', () => {
     const text = renderPlanText(buildPlan(rollout({ gates: { ...rollout().spec.gates, checks: [] } })));
     assert.match(text, /no checks \(steps advance on bake time alone\)/);
+  });
+
+  it('GIVEN bakes of 1.5s and 27h THEN durations the rollout grammar reads back (not 1.5s or 1d3h)', () => {
+    const text = renderPlanText(buildPlan(rollout({ steps: steps([5, 1_500], [100, 27 * 3_600_000]) })));
+    assert.deepEqual(
+      rows(text).map((r) => r.slice(4, 6)),
+      [
+        ['-', '0s'],
+        ['1s500ms', '1s500ms'],
+        ['27h', '27h1s500ms'],
+      ],
+    );
+    for (const d of ['1s500ms', '27h', '27h1s500ms']) assert.equal(typeof parseDuration(d), 'number');
+  });
+
+  it('GIVEN three clusters THEN every cluster that gains traffic is named for capacity, and rollback shows splits', () => {
+    const clusters = ['blue', 'green', 'red'].map((name) => ({ name, context: name }));
+    const text = renderPlanText(
+      buildPlan(
+        rollout({
+          clusters,
+          steps: steps(
+            { weights: { blue: 90, green: 5, red: 5 }, bakeMs: 60_000 },
+            { weights: { blue: 0, green: 100, red: 0 }, bakeMs: 60_000 },
+          ),
+          rollback: { mode: 'gradual', stepBakeMs: 30_000 },
+        }),
+      ),
+    );
+    assert.match(text, /\(waits up to 5m\); gaining traffic: green, red\n/);
+    assert.match(
+      text,
+      /rollback: gradual — back through 0\/100\/0 → 90\/5\/5 → 100\/0\/0 \(blue\/green\/red\), baking 30s/,
+    );
   });
 });

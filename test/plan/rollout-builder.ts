@@ -4,14 +4,17 @@ const ARN = 'arn:aws:elasticloadbalancing:us-east-1:000000000000';
 export const LISTENER = `${ARN}:listener/app/edge/1330ec75395d8e31/7ea743f6b4084ae9`;
 export const tg = (route: string, cluster: string) => `${ARN}:targetgroup/${route}-${cluster}/00000000000000aa`;
 
-/** Steps in the shorthand of the YAML: a number is {weight, bake}, 'approve' an approval. */
+/**
+ * Normalized steps in the shorthand of the YAML: `[percent, bakeMs]` is a blue → green split,
+ * `{weights, bakeMs}` a full split (every cluster listed), 'approve' an approval.
+ */
 export function steps(
   ...list: Array<[number, number] | 'approve' | { weights: Record<string, number>; bakeMs: number }>
 ) {
   return list.map((s, index): StepSpec => {
     if (s === 'approve') return { kind: 'approve', index };
-    if (Array.isArray(s)) return { kind: 'weight', weight: s[0], bakeMs: s[1], index };
-    return { kind: 'weight', weight: s.weights.green ?? 0, weights: s.weights, bakeMs: s.bakeMs, index };
+    const shares = Array.isArray(s) ? { blue: 100 - s[0], green: s[0] } : s.weights;
+    return { kind: 'weight', index, shares, toPercent: shares.green ?? 0, bakeMs: Array.isArray(s) ? s[1] : s.bakeMs };
   });
 }
 
@@ -30,10 +33,12 @@ export function rollout(over: Partial<RolloutSpec['spec']> = {}): RolloutSpec {
       clusters,
       from: 'blue',
       to: 'green',
+      partial: false,
       routes: [
         {
           name: 'web',
-          listenerArn: LISTENER,
+          kind: 'listener',
+          arn: LISTENER,
           targetGroups: Object.fromEntries(clusters.map((c) => [c.name, tg('web', c.name)])),
         },
       ],

@@ -1,4 +1,3 @@
-import { formatDiagnostic } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import { renderPlanText } from '../../plan/render-text.ts';
 import { loadRolloutFile } from '../../spec/load.ts';
@@ -8,7 +7,7 @@ import type { CommandContext } from '../context.ts';
 export async function run(args: { file: string; output: 'text' | 'json' }, ctx: CommandContext): Promise<number> {
   // An invalid file throws InvalidInputError; main prints its diagnostics and exits 2.
   const loaded = await loadRolloutFile(args.file);
-  for (const w of loaded.warnings ?? []) ctx.log.warn(formatDiagnostic(w));
+  ctx.diag(loaded.warnings);
   ctx.out.result(buildPlan(loaded.rollout), renderPlanText);
   return 0;
 }

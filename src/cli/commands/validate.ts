@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Diagnostic, ExitCode, formatDiagnostic, InvalidInputError } from '../../errors.ts';
+import { type Diagnostic, ExitCode, InvalidInputError } from '../../errors.ts';
 import { parseRollout, readText } from '../../spec/load.ts';
 import type { CommandContext } from '../context.ts';
 
@@ -44,7 +44,7 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   const diagnostics = results.flatMap((r) => r.diagnostics);
   // Errors go through the one error path (src/cli/main.ts prints them and the count, exit 2).
   if (!allOk) throw new InvalidInputError(diagnostics);
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  ctx.diag(diagnostics);
   return ExitCode.ok;
 }
 
