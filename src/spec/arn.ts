@@ -1,4 +1,6 @@
 import { CutoverError } from '../errors.ts';
+import type { Checked } from './duration.ts';
+import { PARTITIONS, type Partition, partitionList, partitionOfRegion } from './regions.ts';
 
 /**
  * ARN shapes cutover reads, and the CloudWatch dimension values derived from them.
@@ -10,8 +12,6 @@ import { CutoverError } from '../errors.ts';
  * Names are 1–32 letters, digits and hyphens, not starting or ending with a hyphen; ids are 16
  * lowercase hex digits (as real ALB ids and the sandbox's are).
  */
-export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
-export type Partition = (typeof PARTITIONS)[number];
 export type ElbResourceType = 'loadbalancer' | 'listener' | 'listener-rule' | 'targetgroup';
 
 export interface ElbArn {
@@ -54,27 +54,35 @@ const RESOURCE_SHAPE: Record<ElbResourceType, string> = {
   targetgroup: 'targetgroup/<name>/<16 hex>',
 };
 
-/** JSON Schema patterns (region and account are checked further by the validator). */
+const PARTITION = `(${PARTITIONS.join('|')})`;
+/**
+ * What a region looks like. An ARN's region is only required to fit its partition when the
+ * partition table knows it; whether it is a real region is judged where one is named on its own
+ * (spec.region, REGION_PATTERN) — so a rollout in an unknown region gets one error, not one per ARN.
+ */
+const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d+';
+const REGION_SHAPE = new RegExp(`^${REGION}$`);
+
+/** JSON Schema patterns (that the region fits the partition is checked further by the validator). */
 export function elbArnPattern(type: ElbResourceType): string {
   const body = RESOURCE[type].source.slice(1, -1);
-  return `^arn:aws(?:-cn|-us-gov)?:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${body}$`;
+  return `^arn:${PARTITION.replace('(', '(?:')}:elasticloadbalancing:${REGION}:\\d{12}:${body}$`;
 }
-export const IAM_ROLE_PATTERN =
-  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
-
-export type ArnCheck<T> = { ok: true; value: T } | { ok: false; problem: string; hint: string };
+export const IAM_ROLE_PATTERN = new RegExp(
+  `^arn:${PARTITION}:iam::(\\d{12}):role\\/((?:[\\w+=,.@-]+\\/)*)([\\w+=,.@-]{1,64})$`,
+);
 
 /**
  * Explains what is wrong with an ELBv2 ARN, or parses it. With `expect`, an ARN of another
  * resource type is a problem too (a rule ARN where a listener ARN belongs, say).
  */
-export function checkElbArn(arn: string, expect?: ElbResourceType): ArnCheck<ElbArn> {
+export function checkElbArn(arn: string, expect?: ElbResourceType): Checked<ElbArn> {
   const shape = `arn:aws:elasticloadbalancing:<region>:<account>:${RESOURCE_SHAPE[expect ?? 'listener']}`;
   const head = HEAD.exec(arn);
   if (!head) return { ok: false, problem: 'is not an ARN', hint: `expected ${shape}` };
   const [, partition, service, region, account, resource] = head as unknown as string[];
   if (!PARTITIONS.includes(partition as Partition)) {
-    return { ok: false, problem: `has an unknown partition "${partition}"`, hint: 'use aws, aws-cn or aws-us-gov' };
+    return { ok: false, problem: `has an unknown partition "${partition}"`, hint: `use one of ${partitionList()}` };
   }
   if (service !== 'elasticloadbalancing') {
     return {
@@ -83,8 +91,16 @@ export function checkElbArn(arn: string, expect?: ElbResourceType): ArnCheck<Elb
       hint: `expected an elasticloadbalancing ARN, ${shape}`,
     };
   }
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(region!)) {
+  if (!REGION_SHAPE.test(region!)) {
     return { ok: false, problem: `has no valid region`, hint: `expected a region such as us-east-1 in ${shape}` };
+  }
+  const regionPartition = partitionOfRegion(region!);
+  if (regionPartition && regionPartition !== partition) {
+    return {
+      ok: false,
+      problem: `has partition ${partition}, but region ${region} belongs to partition ${regionPartition}`,
+      hint: `write arn:${regionPartition}:elasticloadbalancing:${region}:…`,
+    };
   }
   if (!/^\d{12}$/.test(account!)) return { ok: false, problem: 'has an account id that is not 12 digits', hint: shape };
   const type = (Object.keys(RESOURCE) as ElbResourceType[]).find((t) => resource!.startsWith(`${t}/`));
@@ -118,7 +134,7 @@ export function parseElbArn(arn: string, expect?: ElbResourceType): ElbArn {
   return r.value;
 }
 
-export function checkIamRoleArn(arn: string): ArnCheck<IamRoleArn> {
+export function checkIamRoleArn(arn: string): Checked<IamRoleArn> {
   const m = IAM_ROLE_PATTERN.exec(arn);
   if (!m) {
     return {
@@ -134,13 +150,6 @@ export function parseIamRoleArn(arn: string): IamRoleArn {
   const r = checkIamRoleArn(arn);
   if (!r.ok) throw new CutoverError('E_BAD_ARN', `ARN ${r.problem}`, { value: arn, hint: r.hint });
   return r.value;
-}
-
-/** The partition a region belongs to: cn-* → aws-cn, us-gov-* → aws-us-gov, else aws. */
-export function partitionOfRegion(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
 
 /** The load balancer ARN behind a listener or rule ARN. */

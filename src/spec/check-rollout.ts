@@ -1,10 +1,12 @@
 import { type Diagnostic, showValue } from '../errors.ts';
+import { representable } from '../plan/weights.ts';
 import { unrepresentableShare } from './alb-share.ts';
-import { checkElbArn, checkIamRoleArn, type ElbArn, partitionOfRegion } from './arn.ts';
+import { checkElbArn, checkIamRoleArn, type ElbArn } from './arn.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatDuration } from './duration.ts';
 import type { Positions } from './positions.ts';
-import { MINUTE } from './rollout-shape.ts';
+import { partitionOfRegion } from './regions.ts';
+import { MINUTE } from './shape-builders.ts';
 
 interface Ctx {
   file: string;
@@ -35,11 +37,7 @@ export function checkRollout(raw: any, ctx: Ctx): void {
   let clusters: string[] | undefined = clusterList?.every((c) => c?.name) ? clusterList.map((c) => c.name) : undefined;
   const clusterRef = (path: string, name: unknown) => {
     if (!clusters || typeof name !== 'string' || clusters.includes(name)) return;
-    const guess = didYouMean(name, clusters);
-    error(
-      path,
-      `${path} names no cluster (got ${showValue(name)}; ${guess ? `did you mean "${guess}"? ` : ''}clusters: ${clusters.join(', ')})`,
-    );
+    error(path, noSuchCluster(path, name, clusters));
   };
   if (clusters && new Set(clusters).size !== clusters.length) clusters = undefined; // reported as a repeat
 
@@ -65,7 +63,7 @@ export function checkRollout(raw: any, ctx: Ctx): void {
     );
   }
 
-  checkRoutes(spec, clusters, region, partition, error, warn, ctx.positions);
+  checkRoutes(spec, clusters, region, error, warn, ctx.positions);
   checkSteps(spec, clusters, error, warn, ctx.positions);
   checkGates(spec, clusterRef, error, warn);
 
@@ -80,17 +78,23 @@ export function checkRollout(raw: any, ctx: Ctx): void {
 
 type Say = (path: string, message: string, onKey?: boolean) => void;
 
+/** `<path> names no cluster (got "gren"; did you mean "green"? clusters: blue, green)` */
+function noSuchCluster(path: string, name: string, clusters: readonly string[]): string {
+  const guess = didYouMean(name, clusters);
+  return `${path} names no cluster (got ${showValue(name)}; ${guess ? `did you mean "${guess}"? ` : ''}clusters: ${clusters.join(', ')})`;
+}
+
 function checkRoutes(
   spec: any,
   clusters: string[] | undefined,
   region: string | undefined,
-  partition: string | undefined,
   error: Say,
   warn: Say,
   positions: Positions,
 ): void {
   const owners = new Map<string, string>();
-  const tgRoutes = new Map<string, string>();
+  // Target group ARN → the route and cluster that first named it.
+  const tgOwners = new Map<string, { route: string; cluster: string }>();
   (spec.routes as any[] | undefined)?.forEach((r, i) => {
     if (!r) return;
     const base = `spec.routes[${i}]`;
@@ -102,7 +106,7 @@ function checkRoutes(
       const parsed = checkElbArn(arnText);
       if (parsed.ok) {
         lb = parsed.value;
-        inRegion(p, lb, region, partition, error);
+        inRegion(p, lb, region, error);
         if (lb.loadBalancerType !== 'app') {
           error(
             p,
@@ -123,7 +127,7 @@ function checkRoutes(
     if (!tgs) return;
     const tgPath = `${base}.targetGroups`;
     if (clusters) {
-      const missing = clusters.filter((c) => !(c in tgs) && !positions.has(`${tgPath}.${c}`));
+      const missing = clusters.filter((c) => !Object.hasOwn(tgs, c) && !positions.has(`${tgPath}.${c}`));
       if (missing.length > 0) {
         error(
           tgPath,
@@ -132,13 +136,7 @@ function checkRoutes(
         );
       }
       for (const k of Object.keys(tgs)) {
-        if (clusters.includes(k)) continue;
-        const guess = didYouMean(k, clusters);
-        error(
-          `${tgPath}.${k}`,
-          `${tgPath}.${k} names no cluster (got ${showValue(k)}; ${guess ? `did you mean "${guess}"? ` : ''}clusters: ${clusters.join(', ')})`,
-          true,
-        );
+        if (!clusters.includes(k)) error(`${tgPath}.${k}`, noSuchCluster(`${tgPath}.${k}`, k, clusters), true);
       }
     }
     const seen = new Map<string, string>();
@@ -146,7 +144,7 @@ function checkRoutes(
       const p = `${tgPath}.${cluster}`;
       const parsed = checkElbArn(tg, 'targetgroup');
       if (parsed.ok) {
-        inRegion(p, parsed.value, region, partition, error);
+        inRegion(p, parsed.value, region, error);
         if (lb && parsed.value.account !== lb.account) {
           error(
             p,
@@ -163,27 +161,30 @@ function checkRoutes(
         continue;
       }
       seen.set(tg, cluster);
-      const otherRoute = tgRoutes.get(tg);
-      if (otherRoute !== undefined && otherRoute !== (r.name ?? base)) {
+      const route = r.name ?? base;
+      const first = tgOwners.get(tg);
+      if (!first) tgOwners.set(tg, { route, cluster });
+      else if (first.route !== route && first.cluster !== cluster) {
+        error(
+          p,
+          `${p} is cluster ${showValue(first.cluster)}'s target group in route ${showValue(first.route)} (got ${showValue(tg)}; a target group belongs to one cluster, or the agents of both clusters register their pods into it)`,
+        );
+      } else if (first.route !== route) {
         warn(
           p,
-          `${p} is also used by route ${showValue(otherRoute)} (got ${showValue(tg)}; both routes will shift it, and gates judge it once)`,
+          `${p} is also used by route ${showValue(first.route)} (got ${showValue(tg)}; both routes will shift it, and gates judge it once)`,
         );
-      } else tgRoutes.set(tg, r.name ?? base);
+      }
     }
   });
 }
 
-function inRegion(path: string, arn: ElbArn, region: string | undefined, partition: string | undefined, error: Say) {
+/** An ARN in another region than the rollout's. (Its partition is checked with the ARN: it follows from the region.) */
+function inRegion(path: string, arn: ElbArn, region: string | undefined, error: Say) {
   if (region && arn.region !== region) {
     error(
       path,
       `${path} is not in spec.region ${region} (got region ${arn.region}; every ARN must be in the rollout's region)`,
-    );
-  } else if (partition && arn.partition !== partition) {
-    error(
-      path,
-      `${path} is not in partition ${partition} (got ${arn.partition}; region ${region} belongs to partition ${partition})`,
     );
   }
 }
@@ -195,6 +196,8 @@ function checkSteps(spec: any, clusters: string[] | undefined, error: Say, warn:
   let previous: { share: number; index: number } | undefined;
   let last: { share: number; index: number; path: string } | undefined;
   let weightSteps = 0;
+  // A weights step with a wrong cluster or sum: the rules about the whole sequence are not judged.
+  let broken = false;
   const interval: number | undefined = spec.gates?.interval;
   const hasChecks = Array.isArray(spec.gates?.checks) && spec.gates.checks.length > 0;
 
@@ -202,7 +205,6 @@ function checkSteps(spec: any, clusters: string[] | undefined, error: Say, warn:
     const base = `spec.steps[${i}]`;
     let share = 0;
     let path = `${base}.weight`;
-    const split: Record<string, number> = {};
     if (typeof s.weight === 'number') {
       share = s.weight;
     } else if (s.weights && typeof s.weights === 'object') {
@@ -211,12 +213,7 @@ function checkSteps(spec: any, clusters: string[] | undefined, error: Say, warn:
       let ok = true;
       for (const k of Object.keys(w)) {
         if (clusters && !clusters.includes(k)) {
-          const guess = didYouMean(k, clusters);
-          error(
-            `${path}.${k}`,
-            `${path}.${k} names no cluster (got ${showValue(k)}; ${guess ? `did you mean "${guess}"? ` : ''}clusters: ${clusters.join(', ')})`,
-            true,
-          );
+          error(`${path}.${k}`, noSuchCluster(`${path}.${k}`, k, clusters), true);
           ok = false;
         }
       }
@@ -228,27 +225,21 @@ function checkSteps(spec: any, clusters: string[] | undefined, error: Say, warn:
         );
         ok = false;
       }
-      if (!ok || !to) return;
-      Object.assign(split, w);
-      share = w[to] ?? 0;
+      if (!ok || !to) {
+        broken = true;
+        return;
+      }
+      share = Object.hasOwn(w, to) ? w[to]! : 0;
       if (share > 0 && positions.has(`${path}.${to}`)) path = `${path}.${to}`;
     } else {
-      return; // an approval step
+      // An approval step, or a step whose weight was wrong (reported, and left out by checkShape).
+      if (s.approve !== true) broken = true;
+      return;
     }
     weightSteps++;
-    const shares: [string, number][] =
-      typeof s.weight === 'number'
-        ? [[path, s.weight]]
-        : Object.entries(split).map(([c, v]) => [`${base}.weights.${c}`, v]);
-    for (const [where, pct] of shares) {
-      const bad = unrepresentableShare(pct);
-      if (!bad) continue;
-      const edge = bad.alternative === 0 ? 'the smallest non-zero share is' : 'the largest share short of 100 is';
-      error(
-        where,
-        `${where} cannot be written as ALB weights (got ${pct}; weights are integers 0–999 per target group and ${edge} ${bad.nearest} — use ${bad.nearest} or ${bad.alternative})`,
-      );
-    }
+    const where = typeof s.weight === 'number' ? path : `${base}.weights`;
+    const unfit = typeof s.weight === 'number' ? unfitShare(s.weight) : unfitSplit(s.weights);
+    if (unfit) error(where, `${where} ${unfit}`);
     if (previous && share < previous.share) {
       error(
         path,
@@ -271,6 +262,7 @@ function checkSteps(spec: any, clusters: string[] | undefined, error: Say, warn:
     last = { share, index: i, path };
   });
 
+  if (broken) return;
   if (weightSteps === 0 && steps.length > 0) {
     error(
       'spec.steps',
@@ -295,6 +287,40 @@ function checkSteps(spec: any, clusters: string[] | undefined, error: Say, warn:
       `spec.steps[${steps.length - 1}] waits for approval after all traffic has moved (got approve: true last; put the approval before the last weight step)`,
     );
   }
+}
+
+/** ALB weights give 0.05 points of slack: the closest split must be nearer than that to every share. */
+const MAX_SPLIT_ERROR_PCT = 0.05;
+
+/** Why a two-way share cannot be ALB weights, or undefined when it can. */
+function unfitShare(pct: number): string | undefined {
+  const bad = unrepresentableShare(pct);
+  if (!bad) return undefined;
+  const edge = bad.alternative === 0 ? 'the smallest non-zero share is' : 'the largest share short of 100 is';
+  return `cannot be written as ALB weights (got ${pct}; weights are integers 0–999 per target group and ${edge} ${bad.nearest} — use ${bad.nearest} or ${bad.alternative})`;
+}
+
+/**
+ * Why an explicit split cannot be ALB weights, or undefined when it can: the whole split is
+ * judged (three groups of 0.07% cannot all get weight 1 next to 999 without moving the rest),
+ * and the nearest split it can be written as is named, rounded to hundredths summing to 100.
+ */
+function unfitSplit(weights: Record<string, number>): string | undefined {
+  const r = representable(weights);
+  const off = Object.entries(r.effective).map(([c, e]) => [c, Math.abs(e - weights[c]!)] as const);
+  const [worst, err] = off.reduce((a, b) => (b[1] > a[1] ? b : a));
+  if (err < MAX_SPLIT_ERROR_PCT - 1e-9) return undefined;
+  const nearest = Object.fromEntries(Object.entries(r.effective).map(([c, e]) => [c, Math.round(e * 100) / 100]));
+  const largest = Object.keys(nearest).reduce((a, b) => (nearest[b]! > nearest[a]! ? b : a));
+  const rest = Object.entries(nearest).reduce((sum, [c, v]) => (c === largest ? sum : sum + v), 0);
+  nearest[largest] = Math.round((100 - rest) * 100) / 100;
+  return `cannot be written as ALB weights (got ${showSplit(weights)}; weights are integers 0–999 per target group, and the nearest split they make is ${Math.round(err * 100) / 100} points off for ${worst} — use ${showSplit(nearest)})`;
+}
+
+function showSplit(split: Record<string, number>): string {
+  return `{${Object.entries(split)
+    .map(([c, v]) => `${c}: ${v}`)
+    .join(', ')}}`;
 }
 
 function checkGates(spec: any, clusterRef: (path: string, name: unknown) => void, error: Say, warn: Say): void {
@@ -326,7 +352,7 @@ function checkGates(spec: any, clusterRef: (path: string, name: unknown) => void
   checks.forEach((c, i) => {
     if (!c) return;
     const base = `spec.gates.checks[${i}]`;
-    if ('cluster' in c) clusterRef(`${base}.cluster`, c.cluster);
+    if (Object.hasOwn(c, 'cluster')) clusterRef(`${base}.cluster`, c.cluster);
     if (c.type === 'compare5xx') {
       clusterRef(`${base}.baseline`, c.baseline);
       clusterRef(`${base}.candidate`, c.candidate);

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { RolloutSpec } from './types.ts';
 
 /**
- * sha256 (hex) of the normalized rollout in canonical JSON (keys sorted). Formatting, comments
- * and defaults written out or left implicit do not change it; any change of meaning does.
+ * sha256 (hex) of the normalized rollout in canonical JSON (keys sorted). Formatting, comments,
+ * defaults written out or left implicit, and metadata other than the name (labels and
+ * annotations, which cutover ignores) do not change it; any change of meaning does.
  */
 export function specHash(rollout: RolloutSpec): string {
-  return createHash('sha256').update(canonicalJson(rollout)).digest('hex');
+  const meaning = { ...rollout, metadata: { name: rollout.metadata.name } };
+  return createHash('sha256').update(canonicalJson(meaning)).digest('hex');
 }
 
 export function canonicalJson(v: unknown): string {

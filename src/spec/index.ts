@@ -7,10 +7,8 @@ export {
   listenerArnOf,
   loadBalancerArnOf,
   loadBalancerDimension,
-  type Partition,
   parseElbArn,
   parseIamRoleArn,
-  partitionOfRegion,
   targetGroupDimension,
 } from './arn.ts';
 export { formatDuration, parseDuration } from './duration.ts';
@@ -18,4 +16,5 @@ export { specHash } from './hash.ts';
 export { rolloutJsonSchema } from './json-schema.ts';
 export { loadRolloutFile, parseRollout } from './load.ts';
 export { formatPercent, parsePercent } from './percent.ts';
+export { type Partition, partitionOfRegion } from './regions.ts';
 export * from './types.ts';

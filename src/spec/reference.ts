@@ -1,7 +1,9 @@
 import { formatDuration } from './duration.ts';
 import { formatPercent } from './percent.ts';
+import { PARTITION_REGIONS } from './regions.ts';
 import { ROLLOUT_SHAPE } from './rollout-shape.ts';
 import { describeDefault, type ObjectShape, type Shape } from './shape.ts';
+import { MAX_ALIASED_VALUES } from './yaml-nodes.ts';
 
 export const REFERENCE_START = '<!-- spec-reference:start -->';
 export const REFERENCE_END = '<!-- spec-reference:end -->';
@@ -16,16 +18,18 @@ const PROSE = `<!-- Generated from src/spec/rollout-shape.ts by \`npm run gen:do
 
 **Rules across fields.** Validation is strict: unknown fields are errors (with a suggestion when one is close), and every problem in a file is reported at once as \`file:line:col: error: …\`.
 - \`from\` and \`to\` name different clusters; cluster and route names are unique.
-- Each route sets exactly one of \`listenerArn\` / \`ruleArn\`, and no two routes share one. Its \`targetGroups\` has exactly one entry per cluster, no target group twice; target groups are in the load balancer's account.
-- Every ARN is in \`spec.region\` and that region's partition (\`aws\`, \`aws-cn\`, \`aws-us-gov\`); routes are on Application Load Balancers.
+- Each route sets exactly one of \`listenerArn\` / \`ruleArn\`, and no two routes share one. Its \`targetGroups\` has exactly one entry per cluster, no target group twice; target groups are in the load balancer's account. A target group two routes share must belong to the same cluster in both (otherwise both clusters' agents would register into it).
+- Every ARN is in \`spec.region\` and that region's partition (${PARTITION_REGIONS.map((p) => `\`${p.partition}\``).join(', ')}); routes are on Application Load Balancers.
 - Steps: each is \`weight\`, \`weights\` or \`approve: true\` (a step that would both move traffic and wait is two steps). The share of \`to\` never goes down, and the last weight step is 100 unless \`spec.partial: true\`.
-- A share must be expressible as ALB weights (integers 0–999 per target group): the smallest non-zero share is 0.1 and the largest short of 100 is 99.9, so \`0.05\` or \`99.97\` is an error naming the nearest usable value.
+- A share must be expressible as ALB weights (integers 0–999 per target group): the smallest non-zero share is 0.1 and the largest short of 100 is 99.9, so \`0.05\` or \`99.97\` is an error naming the nearest usable value. An explicit \`weights\` split is judged as a whole: it is an error when the nearest split ALB weights make is 0.05 points or more off for any cluster (\`{a: 0.07, b: 0.07, c: 0.07, d: 0.07, e: 99.72}\` can only be \`{…, e: 99.6}\`), and the message names that split.
 
 **Three or more clusters.** With \`weight: w\`, \`to\` gets *w*%, \`from\` the rest and every other cluster 0 — it stays in the forward action at weight 0, so it can be brought in later or by hand. A step may instead give the split explicitly, \`weights: {blue: 70, green: 25, dr: 5}\` (summing to 100; unlisted clusters get 0); the share of \`to\` must still not go down. Rollback always returns all traffic to \`from\`.
 
 **Gates.** Every \`gates.interval\` each check is judged on the last interval's metrics, ending \`lag\` behind now: *pass*, *fail* or *inconclusive* (fewer than \`minRequests\` requests, or data unreadable — never a pass). A tick fails if any check fails. The rollout rolls back at the (\`failureLimit\` + 1)-th failed tick, counted over the whole rollout, and an inconclusive streak longer than \`inconclusiveLimit\` counts as a failed tick (fail closed). An \`alarm\` check in ALARM rolls back at once. A step's \`bake\` defaults to \`gates.interval\`, so every step is judged at least once; \`interval\` is at least 1m because ALB metrics have a 60-second period.
 
-**Warnings** (exit 0) flag legal but suspicious files: no gate checks, a single 100% step, a bake shorter than the interval, an approval after all traffic moved, \`partial\` with a last step of 100, \`stepBake\` with instant rollback, a target group in two routes, a bare \`1\` as a percentage.`;
+**Warnings** (exit 0) flag legal but suspicious files: no gate checks, a single 100% step, a bake shorter than the interval, an approval after all traffic moved, \`partial\` with a last step of 100, \`stepBake\` with instant rollback, a target group in two routes (for the same cluster), a bare \`1\` as a percentage.
+
+**YAML.** Anchors, aliases and merge keys (\`<<: *defaults\`) work as in Kubernetes manifests; aliases may stand for at most ${MAX_ALIASED_VALUES} values in all. Tags other than YAML's own (\`!foo\`) are errors. Tabs may appear in comments and in block scalars' text, not as indentation.`;
 
 /** The README's spec reference (between the markers), generated from the shape. */
 export function renderSpecReference(): string {

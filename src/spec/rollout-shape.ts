@@ -3,54 +3,15 @@
  * The validator (check-shape.ts), the JSON Schema (json-schema.ts) and the README reference
  * (reference.ts) are generated from this; cross-field rules live in check-rollout.ts.
  */
-import type {
-  AnyOfShape,
-  ArrayShape,
-  DurationShape,
-  Field,
-  MapShape,
-  NumberShape,
-  ObjectShape,
-  PercentShape,
-  StringShape,
-  UnionShape,
-} from './shape.ts';
+import { REGION_ALLOWED, REGION_PATTERN } from './regions.ts';
+import type { AnyOfShape, ArrayShape, MapShape, ObjectShape, UnionShape } from './shape.ts';
+import { dnsLabel, duration, HOUR, int, labelKey, labels, MINUTE, opt, percent, req } from './shape-builders.ts';
 import { API_VERSION, KIND } from './types.ts';
 
 /** An ALB forward action holds at most 5 target groups, so a route can span at most 5 clusters. */
 export const MAX_CLUSTERS = 5;
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL_ALLOWED = 'a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit';
-const dnsLabel = (doc: string, extra: Partial<StringShape> = {}): StringShape => ({
-  t: 'string',
-  doc,
-  typeName: 'DNS label',
-  pattern: DNS_LABEL,
-  allowed: DNS_LABEL_ALLOWED,
-  minLength: 1,
-  maxLength: 63,
-  ...extra,
-});
-const req = (shape: Field['shape'], aliases?: readonly string[]): Field => ({ shape, required: true, aliases });
-const opt = (shape: Field['shape'], aliases?: readonly string[]): Field => ({ shape, aliases });
-const duration = (doc: string, extra: Partial<DurationShape> = {}): DurationShape => ({ t: 'duration', doc, ...extra });
-const percent = (doc: string, extra: Partial<PercentShape> = {}): PercentShape => ({
-  t: 'percent',
-  doc,
-  min: 0,
-  max: 1,
-  ...extra,
-});
-const int = (doc: string, extra: Partial<NumberShape> = {}): NumberShape => ({
-  t: 'number',
-  integer: true,
-  doc,
-  ...extra,
-});
-const clusterRef = (doc: string, defaultDoc?: string): StringShape =>
+const clusterRef = (doc: string, defaultDoc?: string) =>
   dnsLabel(doc, {
     allowed: 'the name of one of spec.clusters',
     typeName: 'cluster name',
@@ -172,6 +133,7 @@ const route: ObjectShape = {
         key: dnsLabel('cluster name'),
         values: { t: 'arn', arn: 'targetgroup', doc: 'Target group ARN.' },
         allowed: 'a mapping of each cluster name to its target group ARN',
+        example: '{blue: arn:aws:elasticloadbalancing:…:targetgroup/web-blue/…, green: arn:…:targetgroup/web-green/…}',
         maxEntries: MAX_CLUSTERS,
       } satisfies MapShape,
       ['targetGroupARN', 'targetGroupArn', 'targetGroupArns', 'targetGroup'],
@@ -436,8 +398,8 @@ const spec: ObjectShape = {
         t: 'string',
         doc: 'AWS region of the load balancers; every ARN must be in it.',
         typeName: 'AWS region',
-        pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/,
-        allowed: 'an AWS region such as us-east-1',
+        pattern: REGION_PATTERN,
+        allowed: REGION_ALLOWED,
       },
       ['awsRegion'],
     ),
@@ -493,8 +455,6 @@ const spec: ObjectShape = {
   },
 };
 
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const metadata: ObjectShape = {
   t: 'object',
   title: 'metadata',
@@ -507,31 +467,14 @@ const metadata: ObjectShape = {
         typeName: 'name',
       }),
     ),
-    labels: opt({
-      t: 'map',
-      doc: 'Kubernetes-style labels (for your tooling; cutover ignores them).',
-      key: { t: 'string', doc: 'label key', pattern: LABEL_KEY, allowed: 'a Kubernetes label key', maxLength: 317 },
-      values: {
-        t: 'string',
-        doc: 'label value',
-        pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
-        allowed: 'a Kubernetes label value: up to 63 letters, digits, "-", "_", "."',
-        maxLength: 63,
-      },
-      maxEntries: 64,
-    }),
+    labels: opt(labels('Kubernetes-style labels (for your tooling; cutover ignores them).')),
     annotations: opt({
       t: 'map',
       doc: 'Free-form notes (ticket links, owners); cutover ignores them.',
-      key: {
-        t: 'string',
-        doc: 'annotation key',
-        pattern: LABEL_KEY,
-        allowed: 'a Kubernetes annotation key',
-        maxLength: 317,
-      },
+      key: labelKey('annotation key', { typeName: 'annotation key', allowed: 'a Kubernetes annotation key' }),
       values: { t: 'string', doc: 'annotation value', maxLength: 4096 },
       maxEntries: 64,
+      allowed: 'a mapping of annotation keys to text, e.g. {ticket: OPS-1234}',
     }),
   },
 };

@@ -1,4 +1,4 @@
-import { type Document, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, isScalar, LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../errors.ts';
 import { type Pos, Positions } from './positions.ts';
 
@@ -19,57 +19,68 @@ const MESSAGES: Record<string, string> = {
 
 /**
  * Reads YAML text with positions: syntax errors at the parser's own positions, tabs in
- * indentation, duplicate keys, several documents and empty files are all diagnostics.
- * Duplicate keys alone are not fatal: the rest of the document is still checked.
+ * indentation, duplicate keys, unknown tags, several documents and empty files are all
+ * diagnostics. Merge keys (`<<: *defaults`) are read as such. Duplicate keys and unknown tags
+ * alone are not fatal: the rest of the document is still checked.
  */
 export function readYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const positions = new Positions(lineCounter);
   const diagnostics: Diagnostic[] = [];
-  const error = (p: Pos, message: string) => diagnostics.push({ file, ...p, severity: 'error', message });
+  const say = (p: Pos, message: string, severity: Diagnostic['severity'] = 'error') =>
+    diagnostics.push({ file, ...p, severity, message });
   const docs = parseAllDocuments(text, {
     lineCounter,
     uniqueKeys: true,
+    merge: true,
     prettyErrors: false,
     keepSourceTokens: true,
   });
   const list = Array.isArray(docs) ? docs : [];
+  const lines = text.split('\n');
 
-  const tabLines = new Set<number>();
-  text.split('\n').forEach((line, i) => {
-    const indent = /^[ \t]*/.exec(line)![0];
-    const tab = indent.indexOf('\t');
-    if (tab >= 0 && line.trim() !== '') {
-      tabLines.add(i + 1);
-      error({ line: i + 1, col: tab + 1 }, MESSAGES.TAB_AS_INDENT!);
-    }
-  });
-
-  // A tab in indentation derails the parser for the rest of the file; its other errors would
-  // only be echoes of the tab, so they are dropped. Otherwise one parser error per line.
-  let fatal = tabLines.size > 0;
-  const errorLines = new Set<number>();
+  // Tabs are judged by the parser: a tab is only wrong where it indents structure, not in a
+  // comment or a block scalar's text. A tab in indentation derails the parser for the rest of
+  // the file, so when there is one, the parser's other errors are only its echoes and dropped.
+  const tabs: { pos: Pos; message: string }[] = [];
+  const others: { pos: Pos; message: string }[] = [];
+  let fatal = false;
   for (const d of list) {
-    for (const e of d.errors) {
+    for (const e of echoesDropped(d.errors)) {
       if (e.code !== 'DUPLICATE_KEY') fatal = true;
       const p = positions.of(e.pos[0]);
-      if (tabLines.size > 0 || errorLines.has(p.line)) continue;
-      errorLines.add(p.line);
-      error(p, MESSAGES[e.code] ?? `invalid YAML: ${firstLine(e.message)}`);
+      const tab = indentTab(lines[p.line - 1] ?? '');
+      if (e.code === 'TAB_AS_INDENT' || tab !== undefined) {
+        tabs.push({ pos: { line: p.line, col: (tab ?? p.col - 1) + 1 }, message: MESSAGES.TAB_AS_INDENT! });
+      } else others.push({ pos: p, message: MESSAGES[e.code] ?? `invalid YAML: ${firstLine(e.message)}` });
     }
+    for (const w of d.warnings) {
+      const p = positions.of(w.pos[0]);
+      if (w.code === 'TAG_RESOLVE_FAILED') {
+        const tag = text.slice(w.pos[0], w.pos[1]);
+        say(p, `unknown YAML tag ${tag} (got ${tag}; cutover reads plain YAML values — remove the tag)`);
+      } else say(p, `YAML: ${firstLine(w.message)}`, 'warning');
+    }
+  }
+  // One diagnostic per line: the first error on a line explains the rest of it.
+  const reported = new Set<number>();
+  for (const { pos, message } of tabs.length > 0 ? tabs : others) {
+    if (reported.has(pos.line)) continue;
+    reported.add(pos.line);
+    say(pos, message);
   }
 
   const withContent = list.filter((d) => d.contents !== null && !isEmptyScalar(d));
   if (withContent.length > 1) {
     const second = withContent[1]!;
-    error(
+    say(
       positions.of(second.range[0]),
       `a rollout file holds one document (got ${withContent.length} documents; put each rollout in its own file)`,
     );
     fatal = true;
   }
   if (withContent.length === 0 && !fatal) {
-    error(
+    say(
       { line: 1, col: 1 },
       'file is empty (got no YAML document; a ClusterRollout with apiVersion, kind, metadata and spec)',
     );
@@ -86,4 +97,21 @@ function isEmptyScalar(d: Document.Parsed): boolean {
 function firstLine(s: string): string {
   const line = s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return line.charAt(0).toLowerCase() + line.slice(1);
+}
+
+/**
+ * A line indented wrongly derails the parser like a tab: every mapping after it is out of line,
+ * so its later errors are echoes of the first and dropped.
+ */
+function echoesDropped(errors: readonly YAMLError[]): YAMLError[] {
+  const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const bad = sorted.findIndex((e) => e.code === 'BAD_INDENT');
+  return bad < 0 ? sorted : sorted.slice(0, bad + 1);
+}
+
+/** The 0-based column of a tab in a line's indentation, if there is one. */
+function indentTab(line: string): number | undefined {
+  const indent = /^[ \t]*/.exec(line)![0];
+  const i = indent.indexOf('\t');
+  return i >= 0 && line.trim() !== '' ? i : undefined;
 }

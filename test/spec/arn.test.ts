@@ -9,9 +9,9 @@ import {
   loadBalancerDimension,
   parseElbArn,
   parseIamRoleArn,
-  partitionOfRegion,
   targetGroupDimension,
 } from '../../src/spec/arn.ts';
+import { partitionOfRegion, REGION_PATTERN } from '../../src/spec/regions.ts';
 
 const LISTENER =
   'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/edge/1330ec75395d8e31/7ea743f6b4084ae9';
@@ -113,5 +113,48 @@ describe('ARN-derived values', () => {
     assert.equal(partitionOfRegion('cn-north-1'), 'aws-cn');
     assert.equal(partitionOfRegion('us-gov-west-1'), 'aws-us-gov');
     assert.equal(partitionOfRegion('eu-west-1'), 'aws');
+  });
+});
+
+describe('partitions (botocore partitions.json)', () => {
+  it('maps each region to its one partition', () => {
+    const cases: [string, string | undefined][] = [
+      ['us-east-1', 'aws'],
+      ['il-central-1', 'aws'],
+      ['mx-central-1', 'aws'],
+      ['cn-northwest-1', 'aws-cn'],
+      ['us-gov-east-1', 'aws-us-gov'],
+      ['us-iso-east-1', 'aws-iso'],
+      ['us-isob-east-1', 'aws-iso-b'],
+      ['eu-isoe-west-1', 'aws-iso-e'],
+      ['us-isof-south-1', 'aws-iso-f'],
+      ['eusc-de-east-1', 'aws-eusc'],
+      ['xx-north-1', undefined],
+      ['us-east', undefined],
+    ];
+    for (const [region, partition] of cases) {
+      assert.equal(partitionOfRegion(region), partition, region);
+      assert.equal(REGION_PATTERN.test(region), partition !== undefined, region);
+    }
+  });
+
+  it("reads an ARN of any partition, and refuses one whose partition is not its region's", () => {
+    const gov = LISTENER.replace(
+      'arn:aws:elasticloadbalancing:us-east-1:',
+      'arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:',
+    );
+    assert.equal(parseElbArn(gov).partition, 'aws-us-gov');
+    const iso = TG.replace(
+      'arn:aws:elasticloadbalancing:us-east-1:',
+      'arn:aws-iso:elasticloadbalancing:us-iso-east-1:',
+    );
+    assert.equal(parseElbArn(iso, 'targetgroup').region, 'us-iso-east-1');
+    assert.equal(parseIamRoleArn('arn:aws-iso-b:iam::123456789012:role/x').partition, 'aws-iso-b');
+    const wrong = checkElbArn(LISTENER.replace(':us-east-1:', ':us-iso-east-1:'));
+    assert.deepEqual(wrong, {
+      ok: false,
+      problem: 'has partition aws, but region us-iso-east-1 belongs to partition aws-iso',
+      hint: 'write arn:aws-iso:elasticloadbalancing:us-iso-east-1:…',
+    });
   });
 });

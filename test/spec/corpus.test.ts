@@ -7,12 +7,14 @@ import { runCli } from '../helpers/run-cli.ts';
 
 const DIR = 'test/spec/fixtures/invalid';
 const ABS = fileURLToPath(new URL('./fixtures/invalid/', import.meta.url));
+const VALID = fileURLToPath(new URL('./fixtures/valid/', import.meta.url));
 
 /**
- * The broken-file corpus: one user mistake per file, with the line:col where cutover must point
- * and the words its message must contain (the problem, and the hint where one matters).
+ * The broken-file corpus: one user mistake per file, with the line:col where cutover must point,
+ * the words its message must contain (the problem, and the hint where one matters), and how many
+ * errors the file gets in all (1 unless given: one mistake, one error — no cascades).
  */
-const CORPUS: [file: string, line: number, col: number, says: string[]][] = [
+const CORPUS: [file: string, line: number, col: number, says: string[], errors?: number][] = [
   ['01-empty-file.yaml', 1, 1, ['file is empty']],
   ['02-comment-only.yaml', 1, 1, ['file is empty']],
   ['03-top-level-list.yaml', 1, 1, ['the document must be a mapping']],
@@ -177,6 +179,42 @@ const CORPUS: [file: string, line: number, col: number, says: string[]][] = [
   ['92-iam-role-arn-malformed.yaml', 10, 29, ['spec.clusters[0].assumeRole.roleArn is not an IAM role ARN']],
   ['93-iam-role-wrong-partition.yaml', 10, 29, ['spec.clusters[0].assumeRole.roleArn is not in partition aws']],
   ['94-gates-not-a-mapping.yaml', 26, 10, ['spec.gates must be a mapping']],
+  [
+    '95-prototype-named-cluster-without-target-group.yaml',
+    17,
+    7,
+    ['spec.routes[0].targetGroups has no target group for cluster "constructor"'],
+  ],
+  [
+    '96-target-group-shared-by-two-clusters.yaml',
+    25,
+    16,
+    ['spec.routes[1].targetGroups.green is cluster "blue"\'s target group in route "web"'],
+  ],
+  // The alias bomb also holds too many checks (200 > 50): two mistakes, two errors.
+  [
+    '97-alias-bomb.yaml',
+    28,
+    1223,
+    ['spec.gates.checks[49] takes the file past 10000 values reached through aliases'],
+    2,
+  ],
+  ['98-unknown-yaml-tag.yaml', 23, 16, ['unknown YAML tag !percent', 'remove the tag']],
+  ['99-merge-key-not-a-mapping.yaml', 23, 12, ['spec.steps[1] has a merge key << that is not given a mapping']],
+  [
+    '100-weights-split-not-representable.yaml',
+    25,
+    17,
+    ['spec.steps[1].weights cannot be written as ALB weights', 'use {blue: 0.1, green: 99.8, dr: 0.1}'],
+  ],
+  [
+    '101-arn-partition-not-the-regions.yaml',
+    16,
+    20,
+    ['spec.routes[0].listenerArn has partition aws, but region us-gov-west-1 belongs to partition aws-us-gov'],
+  ],
+  ['102-check-type-key-typo.yaml', 29, 10, ['unknown field spec.gates.checks[0].typ', 'did you mean "type"?']],
+  ['103-alias-of-no-anchor.yaml', 23, 26, ['spec.steps[1].bake refers to no anchor (got *tenMinutes;']],
 ];
 
 describe('broken rollout corpus', () => {
@@ -190,8 +228,8 @@ describe('broken rollout corpus', () => {
     assert.ok(files.length >= 30, `only ${files.length} fixtures`);
   });
 
-  for (const [file, line, col, says] of CORPUS) {
-    it(`parseRollout: ${file} → ${line}:${col}`, () => {
+  for (const [file, line, col, says, errors = 1] of CORPUS) {
+    it(`parseRollout: ${file} → ${line}:${col}, ${errors} error${errors === 1 ? '' : 's'}`, () => {
       // WHEN the file is parsed
       const { rollout, diagnostics } = parseRollout(readFileSync(ABS + file, 'utf8'), file);
       // THEN there is no rollout and an error at the expected place says what is wrong
@@ -201,12 +239,46 @@ describe('broken rollout corpus', () => {
         here.some((d) => says.every((s) => d.message.includes(s))),
         `expected an error at ${line}:${col} saying ${JSON.stringify(says)}; got:\n${diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n')}`,
       );
+      // AND the one mistake is not echoed by other errors
+      assert.equal(
+        diagnostics.filter((d) => d.severity === 'error').length,
+        errors,
+        diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n'),
+      );
       // AND the diagnostics are sorted by position
       const keys = diagnostics.map((d) => d.line * 1e6 + d.col);
       assert.deepEqual(
         keys,
         [...keys].sort((a, b) => a - b),
       );
+    });
+  }
+});
+
+/**
+ * Files that are valid although a careless validator would refuse them: YAML features (anchors,
+ * aliases as check types, merge keys, tabs in comments and block scalars), cluster names that are
+ * Object.prototype members, and the partitions other than aws.
+ */
+describe('valid corpus', () => {
+  const files = readdirSync(VALID).filter((f) => f.endsWith('.yaml'));
+  it('has the YAML features, prototype names and partitions it is meant to cover', () => {
+    assert.deepEqual(files.sort(), [
+      'aliases-and-merge-keys.yaml',
+      'european-sovereign-cloud-partition.yaml',
+      'govcloud-partition.yaml',
+      'prototype-named-clusters.yaml',
+      'tabs-in-comments-and-block-scalars.yaml',
+    ]);
+  });
+  for (const file of files) {
+    it(`parseRollout accepts ${file}, without warnings`, () => {
+      const { rollout, diagnostics } = parseRollout(readFileSync(VALID + file, 'utf8'), file);
+      assert.deepEqual(
+        diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`),
+        [],
+      );
+      assert.ok(rollout);
     });
   }
 });
@@ -225,9 +297,10 @@ describe('cutover validate on the corpus', () => {
         `${file}: no line starting ${prefix} saying ${JSON.stringify(says)}`,
       );
     }
-    assert.match(lines.at(-1)!, /^\d+ errors found$/);
+    const total = CORPUS.reduce((n, [, , , , errors = 1]) => n + errors, 0);
+    assert.equal(lines.at(-1), `${total} errors found`);
     for (const l of lines.slice(0, -1))
-      assert.match(l, /^test\/spec\/fixtures\/invalid\/\d\d-[a-z0-9-]+\.yaml:\d+:\d+: (error|warning): /);
+      assert.match(l, /^test\/spec\/fixtures\/invalid\/\d+-[a-z0-9-]+\.yaml:\d+:\d+: (error|warning): /);
     assert.equal(r.stdout, '');
   });
 

@@ -77,6 +77,14 @@ describe('the JSON Schema', () => {
     });
   }
 
+  const valid = readdirSync(`${root}test/spec/fixtures/valid`).filter((f) => f.endsWith('.yaml'));
+  for (const f of valid) {
+    it(`accepts fixtures/valid/${f} (merge keys applied, as editors do)`, () => {
+      const doc = parse(read(`test/spec/fixtures/valid/${f}`), { merge: true });
+      assert.deepEqual(schemaErrors(schema, doc), []);
+    });
+  }
+
   const rejected: [string, string][] = [
     ['19-cluster-key-typo.yaml', 'additional property contxt'],
     ['10-wrong-api-version.yaml', 'enum'],

@@ -5,34 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.ts';
 import { loadRolloutFile, parseRollout, specHash } from '../../src/spec/index.ts';
-
-const ARN = 'arn:aws:elasticloadbalancing:us-east-1:000000000000';
-const MINIMAL = `apiVersion: cutover.dev/v1alpha1
-kind: ClusterRollout
-metadata: {name: min}
-spec:
-  region: us-east-1
-  clusters: [{name: blue}, {name: green}]
-  from: blue
-  to: green
-  routes:
-    - name: web
-      listenerArn: ${ARN}:listener/app/edge/1330ec75395d8e31/7ea743f6b4084ae9
-      targetGroups:
-        blue: ${ARN}:targetgroup/web-blue/a88fa8f6584adf66
-        green: ${ARN}:targetgroup/web-green/761fbf0b36bfccac
-  steps:
-    - {weight: 10}
-    - {weight: 100, bake: 90s}
-  gates:
-    checks:
-      - {type: target5xxRate, max: 1%}
-      - {type: compare5xx, maxIncrease: 0.25%}
-      - {type: healthyTargets}
-`;
-
-const errorsOf = (text: string) => parseRollout(text, 'r.yaml').diagnostics.filter((d) => d.severity === 'error');
-const warningsOf = (text: string) => parseRollout(text, 'r.yaml').diagnostics.filter((d) => d.severity === 'warning');
+import { ARN, errorsOf, MINIMAL, warningsOf } from './helpers/minimal-rollout.ts';
 
 describe('parseRollout: a valid file', () => {
   it('applies documented defaults and normalizes units', () => {
@@ -47,9 +20,10 @@ describe('parseRollout: a valid file', () => {
       { name: 'green', context: 'green' },
     ]);
     // AND a step's bake defaults to the gate interval (1m); durations are milliseconds
+    // AND every weight step is the full split, whichever way the file wrote it
     assert.deepEqual(s.steps, [
-      { kind: 'weight', weight: 10, bakeMs: 60_000, index: 0 },
-      { kind: 'weight', weight: 100, bakeMs: 90_000, index: 1 },
+      { kind: 'weight', index: 0, shares: { blue: 90, green: 10 }, toPercent: 10, bakeMs: 60_000 },
+      { kind: 'weight', index: 1, shares: { blue: 0, green: 100 }, toPercent: 100, bakeMs: 90_000 },
     ]);
     // AND check clusters default to to/from, percentages are fractions, minRequests 100
     assert.deepEqual(s.gates.checks, [
@@ -87,10 +61,10 @@ describe('parseRollout: a valid file', () => {
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(rollout!.spec.steps[1], {
       kind: 'weight',
-      weight: 30,
-      weights: { blue: 60, green: 30, dr: 10 },
-      bakeMs: 60_000,
       index: 1,
+      shares: { blue: 60, green: 30, dr: 10 },
+      toPercent: 30,
+      bakeMs: 60_000,
     });
   });
 

@@ -6,24 +6,10 @@
  */
 
 import type { AnyOfShape, ArrayShape, MapShape, ObjectShape } from '../../spec/shape.ts';
+import { HOUR, labelKey, labels, MINUTE, opt, percent, req } from '../../spec/shape-builders.ts';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../ids.ts';
 import { FAULT_SHAPE } from './fault-shape.ts';
-import {
-  clusterRef,
-  dnsLabel,
-  duration,
-  elbName,
-  HOUR,
-  int,
-  labelKey,
-  labels,
-  MINUTE,
-  opt,
-  percent,
-  port,
-  portName,
-  req,
-} from './shape-parts.ts';
+import { clusterRef, dnsLabel, duration, elbName, int, port, portName } from './shape-parts.ts';
 
 export const SCENARIO_API_VERSION = 'cutover.dev/v1alpha1';
 export const SCENARIO_KIND = 'SandboxScenario';
