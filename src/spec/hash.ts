@@ -11,7 +11,7 @@ export function specHash(rollout: RolloutSpec): string {
   return createHash('sha256').update(canonicalJson(meaning)).digest('hex');
 }
 
-export function canonicalJson(v: unknown): string {
+function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>)
