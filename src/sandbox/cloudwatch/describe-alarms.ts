@@ -7,8 +7,9 @@ import { decodeToken, encodeToken, fingerprint } from './pagination.ts';
 const ALARM_TYPES = ['MetricAlarm', 'CompositeAlarm', 'LogAlarm'];
 const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 
-export function metricAlarmOut(a: MetricAlarmRecord): Record<string, any> {
-  const o: Record<string, any> = {
+/** The fields metric and composite alarms share, in DescribeAlarms' order. */
+function commonAlarmOut(a: MetricAlarmRecord | CompositeAlarmRecord): Record<string, any> {
+  return {
     AlarmName: a.name,
     AlarmArn: a.arn,
     AlarmConfigurationUpdatedTimestamp: new Date(a.configUpdatedAt),
@@ -17,6 +18,12 @@ export function metricAlarmOut(a: MetricAlarmRecord): Record<string, any> {
     AlarmActions: [...a.alarmActions],
     InsufficientDataActions: [...a.insufficientDataActions],
     ...stateOut(a),
+  };
+}
+
+export function metricAlarmOut(a: MetricAlarmRecord): Record<string, any> {
+  const o: Record<string, any> = {
+    ...commonAlarmOut(a),
     EvaluationPeriods: a.evaluationPeriods,
     Threshold: a.threshold,
     ComparisonOperator: a.comparison,
@@ -42,17 +49,7 @@ export function metricAlarmOut(a: MetricAlarmRecord): Record<string, any> {
 }
 
 export function compositeAlarmOut(a: CompositeAlarmRecord): Record<string, any> {
-  const o: Record<string, any> = {
-    AlarmName: a.name,
-    AlarmArn: a.arn,
-    AlarmConfigurationUpdatedTimestamp: new Date(a.configUpdatedAt),
-    ActionsEnabled: a.actionsEnabled,
-    OKActions: [...a.okActions],
-    AlarmActions: [...a.alarmActions],
-    InsufficientDataActions: [...a.insufficientDataActions],
-    AlarmRule: a.rule,
-    ...stateOut(a),
-  };
+  const o: Record<string, any> = { ...commonAlarmOut(a), AlarmRule: a.rule };
   if (a.description !== undefined) o.AlarmDescription = a.description;
   if (a.actionsSuppressor) {
     o.ActionsSuppressor = a.actionsSuppressor;
