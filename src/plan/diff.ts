@@ -11,7 +11,7 @@ export interface LiveTargetGroup {
   targetGroupArn: string;
   /**
    * Absent for a plain single-group forward. Read as 1: Describe responses usually show
-   * `Weight: 1` there and moto defaults it to 1 — [U] for real AWS (aws-k8s-facts §1).
+   * `Weight: 1` there and moto defaults it to 1 — [U] for real AWS.
    */
   weight?: number;
 }

@@ -158,7 +158,7 @@ function normalizeForward(a: any, at: string): any {
     seen.add(g.TargetGroupArn);
   }
   if (groups.length > 1 && groups.every((g) => g.Weight === 0)) {
-    // [U] undocumented; rejected as the best guess (aws-k8s-facts §1).
+    // [U] undocumented; rejected as the best guess (the API reference does not say).
     throw new AwsError(
       'ValidationError',
       'At least one target group in a forward action must have a weight greater than 0',

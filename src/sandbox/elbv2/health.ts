@@ -1,7 +1,7 @@
 import type { HealthCheckSettings, ProbeResult, TargetRecord } from './types.ts';
 
 /**
- * The health state machine of one target (aws-k8s-facts §2), stepped by events at explicit times
+ * The health state machine of one target (ALB user guide, target-group-health-checks), stepped by events at explicit times
  * so the model can replay every health check due up to any instant:
  *
  *   register ─► initial/Elb.RegistrationInProgress ─(registration delay)─► initial/Elb.InitialHealthChecking

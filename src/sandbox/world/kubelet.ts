@@ -4,7 +4,8 @@ import { isoSeconds } from '../kube/store.ts';
  * The simulated kubelet's status logic: what a pod's status should say, given whether its
  * containers have started and which readiness-gate conditions clients (the agent) have written.
  * Ready = containers ready AND every readiness gate's condition True (a missing condition counts
- * as False) — aws-k8s-facts §5. Conditions of other types (the gates) are left as clients wrote them.
+ * as False; Kubernetes pod-lifecycle docs, "Pod readiness"). Conditions of other types (the gates)
+ * are left as clients wrote them.
  */
 
 export const KUBELET_CONDITIONS = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'] as const;

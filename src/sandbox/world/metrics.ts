@@ -1,6 +1,6 @@
 /**
  * Per-minute accumulation of what the load balancer saw, and its publication as CloudWatch
- * `AWS/ApplicationELB` datapoints with ALB's names, dimensions and quirks (aws-k8s-facts §3):
+ * `AWS/ApplicationELB` datapoints with ALB's names, dimensions and quirks (ALB user guide, load-balancer-cloudwatch-metrics):
  * - counts of zero are not published (no datapoint, not a 0);
  * - RequestCount counts requests for which a target was chosen; requests the ELB answered itself
  *   because a group had no targets (503) are only in HTTPCode_ELB_503/5XX_Count (ALB-guide: "only
