@@ -61,18 +61,64 @@ export class InvalidInputError extends CutoverError {
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[]) {
     const n = diagnostics.filter((d) => d.severity === 'error').length;
-    super('E_INVALID_INPUT', `${n} error${n === 1 ? '' : 's'} found`, { exitCode: ExitCode.invalid });
+    super('E_INVALID_INPUT', `${plural(n, 'error')} found`, { exitCode: ExitCode.invalid });
     this.diagnostics = diagnostics;
   }
 }
 
-/** Renders a value for an error message: strings quoted, long values cut. */
+/** `1 step`, `2 steps`: a count and its noun for messages (English plurals in -s). */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** How long a value quoted in a message may be, quotes included (longer ones are cut with `…`). */
+export const MAX_SHOWN = 80;
+
+/**
+ * Renders a value for an error message: strings quoted, long values cut. A cut string keeps its
+ * closing quote (`"arn:aws:elasticloadbalancing:…"`), so the message still reads as a quote.
+ */
 export function showValue(v: unknown): string {
-  let s: string;
-  if (typeof v === 'string') s = JSON.stringify(v);
-  else if (v === undefined) s = 'nothing';
-  else if (v === null) s = 'null';
-  else if (typeof v === 'object') s = JSON.stringify(v) ?? String(v);
-  else s = String(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  if (typeof v === 'string') return quoteCut(v);
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  return cutText(typeof v === 'object' ? (JSON.stringify(v) ?? String(v)) : String(v));
+}
+
+/** `s` cut to `max` characters, `…` marking the cut (whole code points: no half emoji). */
+export function cutText(s: string, max = MAX_SHOWN): string {
+  if (s.length <= max) return s;
+  const points = Array.from(s.slice(0, max));
+  if (points.join('').length >= max) points.pop();
+  return `${points.join('')}…`;
+}
+
+/** `s` as a JSON string of at most `max` characters; a cut one ends `…"`. */
+function quoteCut(s: string, max = MAX_SHOWN): string {
+  const whole = JSON.stringify(s);
+  if (whole.length <= max) return whole;
+  // Cut the text, not its JSON: an escape (`\n`, `\u2028`) is never split. Escapes make the JSON
+  // longer than the text, so shrink until it fits.
+  let points = Array.from(s.slice(0, max));
+  let out = '';
+  do {
+    points = points.slice(0, -1);
+    out = `${JSON.stringify(points.join('')).slice(0, -1)}…"`;
+  } while (out.length > max && points.length > 0);
+  return out;
+}
+
+/**
+ * A message from another library (the YAML parser) with every quoted value in it cut like
+ * showValue's: the parser quotes whole chunks of the file ("unexpected scalar token: \"…\"").
+ */
+export function cutQuoted(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, (q) => {
+    if (q.length <= MAX_SHOWN) return q;
+    try {
+      return quoteCut(JSON.parse(q) as string);
+    } catch {
+      return `${cutText(q, MAX_SHOWN - 2)}"`;
+    }
+  });
 }

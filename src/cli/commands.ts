@@ -13,12 +13,35 @@ export interface CommandEntry {
   load: () => Promise<{ run: (args: any, ctx: CommandContext) => Promise<number> }>;
 }
 
+/**
+ * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
+ * rather than "unknown command".
+ */
+export const NOT_BUILT = [
+  'run',
+  'status',
+  'pause',
+  'resume',
+  'promote',
+  'abort',
+  'bind',
+  'agent',
+  'demo',
+  'iam-policy',
+] as const;
+
 export const commands: CommandEntry[] = [
   {
     command: 'validate <files..>',
-    describe: 'Check rollout files; report every problem as file:line:col',
+    describe: 'Check rollout and sandbox scenario files; report every problem as file:line:col',
     builder: (y) =>
-      y.positional('files', { type: 'string', array: true, describe: 'rollout YAML files, or directories of them' }),
+      y.positional('files', {
+        type: 'string',
+        array: true,
+        // yargs gives an array positional a default of [], which --help would show next to [required].
+        default: undefined,
+        describe: 'rollout or scenario YAML files, or directories of them',
+      }),
     load: () => import('./commands/validate.ts'),
   },
   {
@@ -39,11 +62,20 @@ export const commands: CommandEntry[] = [
     builder: (y) =>
       y
         .option('scenario', { type: 'string', describe: 'scenario YAML (default: the built-in two-cluster world)' })
-        .option('speed', { type: 'number', default: 1, describe: 'virtual seconds per wall second' })
-        .option('dir', { type: 'string', default: '.sandbox', describe: 'where to write env and kubeconfig' })
+        // Strings, parsed by the command, so a bad value is quoted as typed (`got "fast"`, not NaN).
+        .option('speed', {
+          type: 'string',
+          default: '1',
+          describe: 'virtual seconds per wall second (60: a virtual minute per second; 0.5: half speed)',
+        })
+        .option('dir', {
+          type: 'string',
+          default: '.sandbox',
+          describe: 'where to write env, kubeconfig and sandbox.json (created if missing)',
+        })
         .option('seed', {
-          type: 'number',
-          describe: "random seed (default: the scenario's seed, else 1); same seed, same run",
+          type: 'string',
+          describe: "random seed 0–4294967295 (default: the scenario's seed, else 1); same seed, same run",
         }),
     load: () => import('./commands/sandbox.ts'),
   },

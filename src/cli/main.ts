@@ -1,5 +1,6 @@
 import { ExitCode, InvalidInputError, isCutoverError, showValue } from '../errors.ts';
-import { commands } from './commands.ts';
+import { didYouMean } from '../spec/did-you-mean.ts';
+import { commands, NOT_BUILT } from './commands.ts';
 import type { CommandContext, OutputFormat } from './context.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.ts';
 import { createOutput, printDiagnostics, type Write } from './output.ts';
@@ -17,7 +18,24 @@ export async function main(argv: string[]): Promise<void> {
   process.exitCode = await runCli(argv);
 }
 
+/** Options every command takes; all of them take a value (`-o json`), which commandWord relies on. */
+const GLOBAL_OPTIONS = {
+  output: {
+    alias: 'o',
+    choices: ['text', 'json'] as const,
+    default: 'text' as const,
+    describe: 'result format',
+  },
+  'log-level': { choices: LOG_LEVELS, default: 'warn' as LogLevel, describe: 'stderr log level' },
+};
+
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const word = await commandWord(argv);
+  const unknown = word === undefined ? undefined : unknownCommand(word);
+  if (unknown) {
+    writeStderr(`error: ${unknown}\n`);
+    return ExitCode.invalid;
+  }
   const { default: yargs } = await import('yargs');
   let exit: number = ExitCode.ok;
   let usageError: string | undefined;
@@ -29,16 +47,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const parser = yargs(argv)
     .scriptName('cutover')
     .usage('$0 <command> [options]\n\nMove live traffic between Kubernetes clusters behind an AWS ALB, in gated steps.')
-    .option('output', {
-      alias: 'o',
-      choices: ['text', 'json'] as const,
-      default: 'text' as const,
-      describe: 'result format',
-    })
-    .option('log-level', { choices: LOG_LEVELS, default: 'warn' as LogLevel, describe: 'stderr log level' })
+    .options(GLOBAL_OPTIONS)
     .strict()
     .demandCommand(1, 'a command is required; see the list above')
-    .recommendCommands()
     .help()
     .alias('h', 'help')
     .version()
@@ -63,7 +74,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   try {
     await parser.parseAsync();
     if (usageError) {
-      writeStderr(`error: ${usageError}\n(run 'cutover --help' for usage)\n`);
+      // No command: the list of them is the answer, then why it was printed.
+      if (word === undefined) parser.showHelp((help) => writeStderr(`${help}\n\nerror: ${usageError}\n`));
+      else writeStderr(`error: ${usageError}\n(run 'cutover ${word} --help' for usage)\n`);
       return ExitCode.invalid;
     }
     return exit;
@@ -74,6 +87,32 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The command a command line names: its first positional argument (options may come first). */
+async function commandWord(argv: string[]): Promise<string | undefined> {
+  const { Parser } = await import('yargs/helpers');
+  const aliases = Object.fromEntries(
+    Object.entries(GLOBAL_OPTIONS).map(([name, o]) => [name, 'alias' in o ? [o.alias] : []]),
+  );
+  const parsed = Parser(argv, { string: Object.keys(GLOBAL_OPTIONS), alias: aliases });
+  const first = parsed._[0];
+  return first === undefined ? undefined : String(first);
+}
+
+/**
+ * Why `word` is not a command that runs, or undefined when it is one: a command the design
+ * lists that is not built yet, or a typo of a command (`valdate`).
+ */
+export function unknownCommand(word: string): string | undefined {
+  const built = commands.map((c) => c.command.split(' ')[0]!);
+  if (built.includes(word)) return undefined;
+  if ((NOT_BUILT as readonly string[]).includes(word))
+    return `"cutover ${word}" is not built yet (designed: see README "Status")`;
+  const guess = didYouMean(word, [...built, ...NOT_BUILT]);
+  if (!guess) return `unknown command ${showValue(word)}; commands: ${built.join(', ')}`;
+  const notBuilt = built.includes(guess) ? '' : ' (not built yet: see README "Status")';
+  return `unknown command ${showValue(word)}; did you mean "${guess}"?${notBuilt}`;
 }
 
 const writeStderr: Write = (text) => {

@@ -26,23 +26,35 @@ export function describeCheck(c: CheckSpec): string {
 }
 
 /**
- * Whether a check can judge traffic split as `shares` (percent per cluster). A cluster with no
- * traffic has no request metrics and its target group is unused, so checks about it — or
- * comparisons with it — have nothing to say; load-balancer-wide checks and alarms always apply.
+ * Why a check cannot judge traffic split as `shares` (percent per cluster), or undefined when it
+ * can. A cluster with no traffic has no request metrics and its target group is unused, so
+ * checks about it — or comparisons with it — have nothing to say; load-balancer-wide checks and
+ * alarms always apply.
  */
-export function checkApplies(c: CheckSpec, shares: Record<string, number>): boolean {
+export function whyNotApplicable(c: CheckSpec, shares: Record<string, number>): string | undefined {
   // Own keys only: a cluster may be called `constructor`.
-  const live = (cluster: string) => Object.hasOwn(shares, cluster) && shares[cluster]! > 0;
+  const idle = (cluster: string) => !(Object.hasOwn(shares, cluster) && shares[cluster]! > 0);
   switch (c.type) {
     case 'target5xxRate':
     case 'healthyTargets':
-      return live(c.cluster);
-    case 'compare5xx':
-      return live(c.baseline) && live(c.candidate);
+      return idle(c.cluster)
+        ? `${c.cluster} has no traffic; a cluster's checks apply only while it has some`
+        : undefined;
+    case 'compare5xx': {
+      const none = [c.baseline, c.candidate].filter(idle);
+      if (none.length === 0) return undefined;
+      const has = none.length === 1 ? `${none[0]} has none` : 'neither has any';
+      return `compare5xx needs traffic on both ${c.baseline} and ${c.candidate}; ${has}`;
+    }
     case 'elb5xxRate':
     case 'alarm':
-      return true;
+      return undefined;
   }
+}
+
+/** Whether a check can judge traffic split as `shares` (see whyNotApplicable). */
+export function checkApplies(c: CheckSpec, shares: Record<string, number>): boolean {
+  return whyNotApplicable(c, shares) === undefined;
 }
 
 /** Indexes (into gates.checks) of the checks that apply at `shares`. */

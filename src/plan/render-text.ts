@@ -1,15 +1,17 @@
+import { plural } from '../errors.ts';
 import { formatDuration } from '../spec/duration.ts';
 import { formatPercent } from '../spec/percent.ts';
-import { describeCheck } from './checks.ts';
+import { describeCheck, whyNotApplicable } from './checks.ts';
 import type { Plan, WeightState } from './plan-types.ts';
 
 /** The plan as people read it in a terminal: header, one row per step, gates, rollback, totals. */
 export function renderPlanText(plan: Plan): string {
+  const nameWidth = Math.max(...plan.routes.map((r) => r.name.length));
   const lines = [
     `rollout ${plan.name}: ${plan.from} → ${plan.to} (${plan.region})`,
     `clusters: ${plan.clusters.map((c) => (c === plan.from ? `${c} (from)` : c === plan.to ? `${c} (to)` : c)).join(', ')}`,
     `routes (${plan.routes.length}, moved together):`,
-    ...plan.routes.map((r) => `  ${r.name}  ${r.kind} ${r.arn}`),
+    ...plan.routes.map((r) => `  ${r.name.padEnd(nameWidth)}  ${r.kind} ${r.arn}`),
     '',
     ...table(plan),
     '',
@@ -98,7 +100,37 @@ function gates(plan: Plan): string[] {
     ...g.checks.map((c, i) => `  ${i + 1}. ${describeCheck(c)}`),
     `  rolls back on failed tick ${g.failureLimit + 1} (failure limit ${g.failureLimit}); ` +
       `inconclusive ticks tolerated in a row: ${g.inconclusiveLimit}, the next counts as failed`,
+    ...skippedChecks(plan),
   ];
+}
+
+/**
+ * The footnote to the table's checks column: which checks a step leaves out, and why (a check
+ * about a cluster without traffic has nothing to judge).
+ */
+function skippedChecks(plan: Plan): string[] {
+  const notes = plan.gates.checks.flatMap((c, i) => {
+    // Steps that leave the check out, grouped by the reason (it can differ from step to step).
+    const byReason = new Map<string, number[]>();
+    for (const p of plan.steps) {
+      if (p.checks.includes(i)) continue;
+      const why = whyNotApplicable(c, p.state.effective) ?? 'it cannot judge this split';
+      byReason.set(why, [...(byReason.get(why) ?? []), stepNumber(p.index)]);
+    }
+    return [...byReason].map(
+      ([why, at]) => `    ${i + 1}. not at ${at.length === 1 ? 'step' : 'steps'} ${listOf(at.map(String))}: ${why}`,
+    );
+  });
+  if (notes.length === 0) return [];
+  return [
+    '  checks column: "all" is every check above; a step lists fewer where a check has nothing to judge:',
+    ...notes,
+  ];
+}
+
+/** `1`, `1 and 2`, `1, 2 and 3`. */
+function listOf(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function capacity(plan: Plan): string {
@@ -122,10 +154,11 @@ function rollback(plan: Plan): string {
 
 function totals(plan: Plan): string {
   const t = plan.totals;
-  const approvals = t.approvals === 0 ? '' : `, ${t.approvals} approval${t.approvals === 1 ? '' : 's'}`;
+  const approvals = t.approvals === 0 ? '' : `, ${plural(t.approvals, 'approval')}`;
   const wait = t.approvals === 0 ? '' : ' plus operator waits';
   return (
-    `total: ${t.steps} steps, ${t.weightChanges} weight changes (${t.apiCalls} ModifyListener/ModifyRule calls)${approvals}; ` +
+    `total: ${plural(t.steps, 'step')}, ${plural(t.weightChanges, 'weight change')} ` +
+    `(${plural(t.apiCalls, 'ModifyListener/ModifyRule call')})${approvals}; ` +
     `minimum duration ${formatDuration(t.minDurationMs)}${wait}`
   );
 }

@@ -1,4 +1,4 @@
-import { CutoverError } from '../errors.ts';
+import { CutoverError, cutText, showValue } from '../errors.ts';
 import type { Checked } from './duration.ts';
 import { PARTITIONS, type Partition, partitionList, partitionOfRegion } from './regions.ts';
 
@@ -82,12 +82,16 @@ export function checkElbArn(arn: string, expect?: ElbResourceType): Checked<ElbA
   if (!head) return { ok: false, problem: 'is not an ARN', hint: `expected ${shape}` };
   const [, partition, service, region, account, resource] = head as unknown as string[];
   if (!PARTITIONS.includes(partition as Partition)) {
-    return { ok: false, problem: `has an unknown partition "${partition}"`, hint: `use one of ${partitionList()}` };
+    return {
+      ok: false,
+      problem: `has an unknown partition ${showValue(partition)}`,
+      hint: `use one of ${partitionList()}`,
+    };
   }
   if (service !== 'elasticloadbalancing') {
     return {
       ok: false,
-      problem: `is a ${service || 'blank'} ARN`,
+      problem: `is a ${cutText(service!) || 'blank'} ARN`,
       hint: `expected an elasticloadbalancing ARN, ${shape}`,
     };
   }

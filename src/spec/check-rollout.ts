@@ -65,7 +65,7 @@ export function checkRollout(raw: any, ctx: Ctx): void {
 
   checkRoutes(spec, clusters, region, error, warn, ctx.positions);
   checkSteps(spec, clusters, error, warn, ctx.positions);
-  checkGates(spec, clusterRef, error, warn);
+  checkGates(spec, clusterRef, error, warn, ctx.positions);
 
   if (spec.rollback?.mode === 'instant' && ctx.positions.has('spec.rollback.stepBake')) {
     warn(
@@ -323,7 +323,13 @@ function showSplit(split: Record<string, number>): string {
     .join(', ')}}`;
 }
 
-function checkGates(spec: any, clusterRef: (path: string, name: unknown) => void, error: Say, warn: Say): void {
+function checkGates(
+  spec: any,
+  clusterRef: (path: string, name: unknown) => void,
+  error: Say,
+  warn: Say,
+  positions: Positions,
+): void {
   const gates = spec.gates;
   if (!gates) return;
   if (typeof gates.interval === 'number' && gates.interval % MINUTE !== 0) {
@@ -341,9 +347,11 @@ function checkGates(spec: any, clusterRef: (path: string, name: unknown) => void
   const checks: any[] | undefined = gates.checks;
   if (!checks) return;
   if (checks.length === 0) {
+    // Without a gates field the default (no checks) applies: point at spec, not at its first field.
+    const written = positions.has('spec.gates');
     warn(
-      'spec.gates',
-      'spec.gates has no checks (got none; traffic moves on bake time alone — add target5xxRate, compare5xx or alarm checks)',
+      written ? 'spec.gates' : 'spec',
+      `spec.gates has no checks (got ${written ? 'none' : 'no spec.gates'}; traffic moves on bake time alone — add target5xxRate, compare5xx or alarm checks)`,
       true,
     );
     return;

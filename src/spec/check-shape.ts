@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { showValue } from '../errors.ts';
+import { cutText, showValue } from '../errors.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { checkDuration, formatDuration } from './duration.ts';
 import { checkPercent, formatPercent } from './percent.ts';
@@ -69,9 +69,9 @@ export function checkShape(shape: Shape, node: Node | null | undefined, path: st
       if (typeof scalar !== 'number' || !Number.isFinite(scalar)) {
         const hint =
           typeof scalar === 'string' && /^\s*-?\d+(\.\d+)?\s*%$/.test(scalar)
-            ? `write ${scalar.replace('%', '').trim()} without "%"`
+            ? `write ${cutText(scalar.replace('%', '').trim(), 20)} without "%"`
             : typeof scalar === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(scalar)
-              ? `write ${scalar.trim()} without ${writtenTag(node) ?? 'quotes'}`
+              ? `write ${cutText(scalar.trim(), 20)} without ${writtenTag(node) ?? 'quotes'}`
               : describe(shape);
         return fail(`must be ${shape.integer ? 'a whole number' : 'a number'}`, hint);
       }
@@ -150,7 +150,7 @@ function checkUnion(shape: UnionShape, node: YAMLMap, path: string, ctx: ShapeCo
         ctx,
         typo.key as Node,
         p,
-        `unknown field ${p} (got "${k}"; did you mean "${shape.tag}"? ${shape.tag}: one of ${names.join(', ')})`,
+        `unknown field ${label(p)} (got ${showValue(k)}; did you mean "${shape.tag}"? ${shape.tag}: one of ${names.join(', ')})`,
       );
     } else {
       report(ctx, node, path, `${label(tagPath)} is required (got nothing; one of ${names.join(', ')})`);
@@ -313,7 +313,7 @@ function checkObject(shape: ObjectShape, pairs: Pair[], node: Node, path: string
         ctx,
         pair.key as Node,
         p,
-        `unknown field ${label(p)} (got "${key}"; ${hint}allowed here: ${names.join(', ')})`,
+        `unknown field ${label(p)} (got ${showValue(key)}; ${hint}allowed here: ${names.join(', ')})`,
       );
       continue;
     }

@@ -1,4 +1,4 @@
-import { CutoverError } from '../errors.ts';
+import { CutoverError, cutText } from '../errors.ts';
 
 /**
  * Durations in rollout files: one or more `<number><unit>` parts with units `h`, `m`, `s`, `ms`,
@@ -31,7 +31,10 @@ export function checkDuration(input: unknown): Checked<number> {
   if (typeof input !== 'string') return { ok: false, problem: 'must be a duration', hint: HINT };
   const text = input.trim();
   if (text.startsWith('-')) return { ok: false, problem: 'must not be negative', hint: HINT };
-  if (/^\d+(\.\d+)?$/.test(text)) return { ok: false, problem: 'needs a unit', hint: `write ${text}s or ${text}m` };
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const n = cutText(text, 20);
+    return { ok: false, problem: 'needs a unit', hint: `write ${n}s or ${n}m` };
+  }
   if (/^P/i.test(text)) return { ok: false, problem: 'is not a duration', hint: `ISO 8601 is not read; ${HINT}` };
   let ms = 0;
   let lastUnit = -1;

@@ -2,18 +2,28 @@ import { readFile } from 'node:fs/promises';
 import { type Diagnostic, InvalidInputError } from '../errors.ts';
 import { checkRollout } from './check-rollout.ts';
 import { checkShape, INVALID } from './check-shape.ts';
+import { documentKind } from './document-kind.ts';
 import { specHash } from './hash.ts';
 import { normalize } from './normalize.ts';
 import { ROLLOUT_SHAPE } from './rollout-shape.ts';
-import type { LoadedRollout, RolloutSpec } from './types.ts';
-import { readYaml } from './yaml-source.ts';
+import { KIND, type LoadedRollout, type RolloutSpec } from './types.ts';
+import { readYaml, type YamlSource } from './yaml-source.ts';
 
 /**
  * Reads a rollout from YAML text. Every problem is collected (syntax, shape, cross-field) and
  * returned sorted by position; `rollout` is set only when there is no error (warnings allowed).
  */
 export function parseRollout(text: string, file: string): { rollout?: RolloutSpec; diagnostics: Diagnostic[] } {
-  const src = readYaml(text, file);
+  return checkRolloutSource(readYaml(text, file), file);
+}
+
+/** parseRollout of YAML already read (`cutover validate` reads a file once to learn its kind). */
+export function checkRolloutSource(
+  src: YamlSource,
+  file: string,
+): { rollout?: RolloutSpec; diagnostics: Diagnostic[] } {
+  const known = documentKind(src, file, { kinds: [KIND], noun: 'a rollout file' });
+  if ('diagnostics' in known) return { diagnostics: sortDiagnostics(known.diagnostics) };
   const diagnostics = [...src.diagnostics];
   if (!src.fatal && src.doc) {
     const root = src.doc.contents;
@@ -37,13 +47,20 @@ export async function loadRolloutFile(path: string): Promise<LoadedRollout> {
   return { file: path, hash: specHash(rollout), rollout, warnings: diagnostics };
 }
 
-/** A file's text, or the diagnostic for why it cannot be read (`cannot read file (ENOENT)`). */
+/**
+ * A file's text, or the diagnostic for why it cannot be read (`cannot read file (ENOENT)`); a
+ * directory is said to be one (`cutover validate` takes directories, other commands one file).
+ */
 export async function readText(path: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
   try {
     return { text: await readFile(path, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    return { diagnostic: { file: path, line: 1, col: 1, severity: 'error', message: `cannot read file (${code})` } };
+    const message =
+      code === 'EISDIR'
+        ? 'is a directory, not a file (got a directory; this command takes one file — cutover validate takes directories)'
+        : `cannot read file (${code})`;
+    return { diagnostic: { file: path, line: 1, col: 1, severity: 'error', message } };
   }
 }
 

@@ -1,4 +1,4 @@
-import { CutoverError } from '../errors.ts';
+import { CutoverError, cutText } from '../errors.ts';
 import type { Checked } from './duration.ts';
 
 /**
@@ -26,7 +26,8 @@ export function checkPercent(input: unknown): Checked<number> {
   const text = input.trim();
   if (/^-\s*\d/.test(text)) return { ok: false, problem: 'must not be negative', hint: HINT };
   if (/^\d+(\.\d+)?$/.test(text)) {
-    const hint = Number(text) <= 1 ? `write ${text} without quotes, or ${Number(text) * 100}%` : `write ${text}%`;
+    const n = cutText(text, 20);
+    const hint = Number(text) <= 1 ? `write ${n} without quotes, or ${Number(text) * 100}%` : `write ${n}%`;
     return { ok: false, problem: 'must be a percentage', hint };
   }
   const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);

@@ -3,7 +3,7 @@
  * where "what is allowed" is said from the shape (describe) and the value as written (got).
  */
 import { type Document, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { type Diagnostic, showValue } from '../errors.ts';
+import { cutText, type Diagnostic, showValue } from '../errors.ts';
 import { formatDuration } from './duration.ts';
 import { formatPercent } from './percent.ts';
 import type { Positions } from './positions.ts';
@@ -66,8 +66,9 @@ function bounds(min: number | undefined, max: number | undefined, fmt: (n: numbe
   return `at most ${fmt(max ?? Number.POSITIVE_INFINITY)}`;
 }
 
+/** A path for messages; one holding a long key the file wrote (an unknown field) is cut. */
 export function label(path: string): string {
-  return path === '' ? 'the document' : path;
+  return path === '' ? 'the document' : cutText(path, 120);
 }
 
 /** The offending value for "(got …)": scalars as written, collections by kind. */

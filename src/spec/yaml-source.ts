@@ -1,5 +1,5 @@
-import { type Document, isScalar, LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
-import type { Diagnostic } from '../errors.ts';
+import { type Document, isNode, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { cutQuoted, cutText, type Diagnostic } from '../errors.ts';
 import { type Pos, Positions } from './positions.ts';
 
 export interface YamlSource {
@@ -12,10 +12,18 @@ export interface YamlSource {
 }
 
 /** Parser error codes rewritten into cutover's message style; others keep the parser's words. */
-const MESSAGES: Record<string, string> = {
-  DUPLICATE_KEY: 'duplicate key (got the same key twice in one mapping; keep one of them)',
-  TAB_AS_INDENT: 'tab used for indentation (got a tab character; indent with spaces)',
-};
+const TAB_AS_INDENT = 'tab used for indentation (got a tab character; indent with spaces)';
+
+/** The parser's message in cutover's words. */
+function parserMessage(e: YAMLError, doc: Document.Parsed, text: string): string {
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = keyWrittenAt(doc, text, e.pos[0]);
+    if (!key) return 'duplicate key (got the same key twice in one mapping; keep one of them)';
+    return `duplicate key ${key} (got ${key} twice in one mapping; keep one of them)`;
+  }
+  // The parser quotes whole chunks of the file (a README's paragraphs): cut them.
+  return `invalid YAML: ${cutQuoted(firstLine(e.message))}`;
+}
 
 /**
  * Reads YAML text with positions: syntax errors at the parser's own positions, tabs in
@@ -51,15 +59,15 @@ export function readYaml(text: string, file: string): YamlSource {
       const p = positions.of(e.pos[0]);
       const tab = indentTab(lines[p.line - 1] ?? '');
       if (e.code === 'TAB_AS_INDENT' || tab !== undefined) {
-        tabs.push({ pos: { line: p.line, col: (tab ?? p.col - 1) + 1 }, message: MESSAGES.TAB_AS_INDENT! });
-      } else others.push({ pos: p, message: MESSAGES[e.code] ?? `invalid YAML: ${firstLine(e.message)}` });
+        tabs.push({ pos: { line: p.line, col: (tab ?? p.col - 1) + 1 }, message: TAB_AS_INDENT });
+      } else others.push({ pos: p, message: parserMessage(e, d, text) });
     }
     for (const w of d.warnings) {
       const p = positions.of(w.pos[0]);
       if (w.code === 'TAG_RESOLVE_FAILED') {
-        const tag = text.slice(w.pos[0], w.pos[1]);
+        const tag = cutText(text.slice(w.pos[0], w.pos[1]));
         say(p, `unknown YAML tag ${tag} (got ${tag}; cutover reads plain YAML values — remove the tag)`);
-      } else say(p, `YAML: ${firstLine(w.message)}`, 'warning');
+      } else say(p, `YAML: ${cutQuoted(firstLine(w.message))}`, 'warning');
     }
   }
   // One diagnostic per line: the first error on a line explains the rest of it.
@@ -87,6 +95,20 @@ export function readYaml(text: string, file: string): YamlSource {
     fatal = true;
   }
   return { doc: withContent.length === 1 ? withContent[0] : undefined, positions, diagnostics, fatal };
+}
+
+/** A mapping key as written in the file (cut if long), found by where it starts. */
+function keyWrittenAt(doc: Document.Parsed, text: string, offset: number): string | undefined {
+  let written: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const range = isNode(pair.key) ? pair.key.range : undefined;
+      if (range?.[0] !== offset) return undefined;
+      written = text.slice(range[0], range[1]).trim();
+      return visit.BREAK;
+    },
+  });
+  return written ? cutText(written) : undefined;
 }
 
 function isEmptyScalar(d: Document.Parsed): boolean {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reportError } from '../../src/cli/main.ts';
+import { NOT_BUILT } from '../../src/cli/commands.ts';
+import { reportError, unknownCommand } from '../../src/cli/main.ts';
 import { colorAllowed } from '../../src/cli/output.ts';
 import { CutoverError, ExitCode, InvalidInputError } from '../../src/errors.ts';
 import { clockFromEnv } from '../../src/util/clock.ts';
@@ -26,11 +27,37 @@ describe('cutover CLI shell', () => {
     assert.match(r.stdout, /--log-level/);
   });
 
-  it('rejects an unknown command with exit 2 and no stack trace', async () => {
+  it('rejects an unknown command with exit 2, the commands, and no stack trace', async () => {
     const r = await runCli(['frobnicate']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Unknown argument: frobnicate/);
-    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.equal(r.stderr, 'error: unknown command "frobnicate"; commands: validate, plan, schema, sandbox\n');
+  });
+
+  it('GIVEN a mistyped command THEN "did you mean" the command (options may come first)', async () => {
+    // Before: "Unknown argument: valdate".
+    const r = await runCli(['valdate', 'rollouts']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'error: unknown command "valdate"; did you mean "validate"?\n');
+    const late = await runCli(['-o', 'json', '--log-level', 'info', 'promot']);
+    assert.equal(
+      late.stderr,
+      'error: unknown command "promot"; did you mean "promote"? (not built yet: see README "Status")\n',
+    );
+  });
+
+  it('GIVEN a command the design lists but is not built THEN says so, exit 2', async () => {
+    for (const c of NOT_BUILT)
+      assert.equal(unknownCommand(c), `"cutover ${c}" is not built yet (designed: see README "Status")`);
+    const r = await runCli(['run', 'rollouts/sandbox-web.yaml']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'error: "cutover run" is not built yet (designed: see README "Status")\n');
+    assert.equal(unknownCommand('plan'), undefined);
+  });
+
+  it("GIVEN a command's usage error THEN it points at that command's --help", async () => {
+    const r = await runCli(['plan', 'a.yaml', 'b.yaml']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "error: Unknown argument: b.yaml\n(run 'cutover plan --help' for usage)\n");
   });
 
   it('rejects a bad --output choice with exit 2', async () => {
@@ -39,10 +66,15 @@ describe('cutover CLI shell', () => {
     assert.match(r.stderr, /Invalid values:[\s\S]*xml/);
   });
 
-  it('requires a command', async () => {
-    const r = await runCli([]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /a command is required/);
+  it('GIVEN no command THEN the help (the list of commands) on stderr, then the error, exit 2', async () => {
+    // Before: "see the list above" with nothing above.
+    for (const args of [[], ['-o', 'json']]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^cutover <command> \[options\]\n[\s\S]*Commands:\n\s+cutover validate <files\.\.>/);
+      assert.match(r.stderr, /\n\nerror: a command is required; see the list above\n$/);
+    }
   });
 });
 

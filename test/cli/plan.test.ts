@@ -115,6 +115,52 @@ describe('cutover plan', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  it('GIVEN an invalid file and --output json THEN {ok: false, file, diagnostics} on stdout, exit 2', async () => {
+    // Before: nothing on stdout (the diagnostics went to stderr only).
+    const r = await runCli(['plan', 'test/plan/fixtures/bad-step.yaml', '-o', 'json']);
+    assert.equal(r.code, 2);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, false);
+    assert.equal(out.file, 'test/plan/fixtures/bad-step.yaml');
+    assert.deepEqual(
+      out.diagnostics.map((d: any) => [d.line, d.col, d.severity, d.message.split(' (')[0]]),
+      [
+        [4, 1, 'warning', 'spec.gates has no checks'],
+        [17, 16, 'error', 'spec.steps[1].weight must not go down'],
+      ],
+    );
+  });
+
+  it('GIVEN a directory THEN says it is one and plan takes one file, exit 2', async () => {
+    // Before: "cannot read file (EISDIR)".
+    const r = await runCli(['plan', 'rollouts']);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^rollouts:1:1: error: is a directory, not a file \(got a directory; this command takes one file — cutover validate takes directories\)\n/,
+    );
+  });
+
+  it('GIVEN routes with names of different lengths THEN their kinds and ARNs line up', async () => {
+    // Before: "  web  rule …" above "  checkout  rule …".
+    const r = await runCli(['plan', 'rollouts/production-storefront.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const routes = r.stdout.split('\n').filter((l) => / rule arn:/.test(l));
+    assert.deepEqual(
+      routes.map((l) => l.slice(0, 15)),
+      ['  web       rul', '  api       rul', '  checkout  rul'],
+    );
+  });
+
+  it('GIVEN a scenario file THEN one error: plan reads rollouts', async () => {
+    const r = await runCli(['plan', 'scenarios/default.yaml']);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'scenarios/default.yaml:8:7: error: kind "SandboxScenario" is not a rollout file (got "SandboxScenario" of apiVersion "cutover.dev/v1alpha1"; a rollout file has kind: ClusterRollout)\n1 error found\n',
+    );
+  });
+
   it('GIVEN a missing file THEN exit 2', async () => {
     const r = await runCli(['plan', 'test/plan/fixtures/nope.yaml']);
     assert.equal(r.code, 2);

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../helpers/run-cli.ts';
 
 const BAD = 'test/spec/fixtures/invalid/53-weight-over-100.yaml';
+
+/** Writes `text` to a new temporary file called `name` and returns its path. */
+function tempFile(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cutover-validate-')), name);
+  writeFileSync(file, text);
+  return file;
+}
 
 describe('cutover validate', () => {
   it('accepts every example in rollouts/ with exit 0 and one ok line each', async () => {
@@ -46,10 +53,7 @@ describe('cutover validate', () => {
   });
 
   it('prints warnings to stderr and still exits 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cutover-validate-'));
-    const file = join(dir, 'warn.yaml');
-    const { readFileSync } = await import('node:fs');
-    writeFileSync(file, readFileSync('rollouts/sandbox-web.yaml', 'utf8').replace('max: 2%', 'max: 1'));
+    const file = tempFile('warn.yaml', readFileSync('rollouts/sandbox-web.yaml', 'utf8').replace('max: 2%', 'max: 1'));
     const r = await runCli(['validate', file]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ok .*warn\.yaml \(sandbox-web: 1 route, 4 steps\)$/m);
@@ -70,6 +74,56 @@ describe('cutover validate', () => {
       severity: 'error',
       message: 'spec.steps[1].weight must be between 0 and 100 (got 150; use a percent such as 25)',
     });
+  });
+
+  it('GIVEN sandbox scenario files THEN they are checked as scenarios: ok with clusters and faults', async () => {
+    // Before: 11 rollout errors (metadata is required, unknown field region, …).
+    const r = await runCli(['validate', 'scenarios/default.yaml', 'scenarios/chaos.yaml', 'rollouts/sandbox-web.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      'ok scenarios/default.yaml (SandboxScenario: 2 clusters, 0 faults)',
+      'ok scenarios/chaos.yaml (SandboxScenario: 2 clusters, 5 faults)',
+      'ok rollouts/sandbox-web.yaml (sandbox-web: 1 route, 4 steps)',
+    ]);
+  });
+
+  it("GIVEN a broken scenario THEN the scenario validator's errors, not a rollout's", async () => {
+    const scenario = readFileSync('scenarios/default.yaml', 'utf8').replace('rps: 200', 'rps: -5');
+    const file = tempFile('bad-scenario.yaml', scenario);
+    const r = await runCli(['validate', file]);
+    assert.equal(r.code, 2);
+    const errors = r.stderr.trimEnd().split('\n');
+    assert.equal(errors.length, 2, r.stderr);
+    assert.match(errors[0]!, /bad-scenario\.yaml:\d+:\d+: error: traffic\[0\]\.rps /);
+    assert.equal(errors[1], '1 error found');
+  });
+
+  it('GIVEN a file of another kind THEN one error naming its kind and the kinds cutover reads', async () => {
+    const manifest = 'apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata: {name: web}\nspec: {}\n';
+    const file = tempFile('tgb.yaml', manifest);
+    const r = await runCli(['validate', file]);
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+      `${file}:2:7: error: kind "TargetGroupBinding" is not a cutover file (got "TargetGroupBinding" of apiVersion "elbv2.k8s.aws/v1beta1"; a cutover file has kind: ClusterRollout or SandboxScenario)`,
+      '1 error found',
+    ]);
+  });
+
+  it('GIVEN the README THEN two short errors, not 42 errors and 50 KB', async () => {
+    const r = await runCli(['validate', 'README.md']);
+    assert.equal(r.code, 2);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 3, r.stderr.slice(0, 2000));
+    assert.match(lines[2]!, /^2 errors found$/);
+    assert.ok(r.stderr.length < 1000, `${r.stderr.length} bytes`);
+    assert.ok(lines.some((l) => /^README\.md:\d+:1: error: the document must be a mapping \(got "/.test(l)));
+  });
+
+  it('GIVEN --help THEN no bogus default for the required files', async () => {
+    const r = await runCli(['validate', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /files .*\[array\] \[required\]\n/);
+    assert.doesNotMatch(r.stdout, /default: \[\]/);
   });
 
   it('requires at least one file (usage error, exit 2)', async () => {

@@ -101,3 +101,48 @@ describe('renderPlanText', () => {
     );
   });
 });
+
+describe('renderPlanText: counts and the checks column', () => {
+  it('GIVEN one step THEN singular words: 1 step, 1 weight change (1 … call)', () => {
+    // Before: "1 steps, 1 weight changes (1 ModifyListener/ModifyRule calls)".
+    const text = renderPlanText(buildPlan(rollout({ steps: steps([100, 60_000]) })));
+    assert.match(text, /total: 1 step, 1 weight change \(1 ModifyListener\/ModifyRule call\); minimum duration 1m\n$/);
+  });
+
+  it('GIVEN checks a step cannot apply THEN a footnote says which, at which steps, and why', () => {
+    const text = renderPlanText(buildPlan(rollout()));
+    // Step 4 moves all traffic to green: compare5xx green vs blue has no blue traffic to compare with.
+    assert.match(
+      text,
+      /\n {2}checks column: "all" is every check above; a step lists fewer where a check has nothing to judge:\n {4}4\. not at step 4: compare5xx needs traffic on both blue and green; blue has none\n/,
+    );
+  });
+
+  it("GIVEN a cluster's check at steps without its traffic THEN the footnote groups the steps", () => {
+    const clusters = ['blue', 'green', 'red'].map((name) => ({ name, context: name }));
+    const green5xx = { type: 'target5xxRate', cluster: 'green', max: 0.01, minRequests: 300 } as const;
+    const gates = { ...rollout().spec.gates, checks: [green5xx, { ...green5xx, cluster: 'red' }] };
+    const text = renderPlanText(
+      buildPlan(
+        rollout({
+          clusters,
+          gates,
+          steps: steps(
+            { weights: { blue: 90, green: 10, red: 0 }, bakeMs: 60_000 },
+            { weights: { blue: 50, green: 50, red: 0 }, bakeMs: 60_000 },
+            { weights: { blue: 0, green: 90, red: 10 }, bakeMs: 60_000 },
+          ),
+        }),
+      ),
+    );
+    assert.match(
+      text,
+      /\n {4}2\. not at steps 1 and 2: red has no traffic; a cluster's checks apply only while it has some\n/,
+    );
+  });
+
+  it('GIVEN every check applies at every step THEN no footnote', () => {
+    const gates = { ...rollout().spec.gates, checks: [rollout().spec.gates.checks[1]!] };
+    assert.doesNotMatch(renderPlanText(buildPlan(rollout({ gates }))), /checks column/);
+  });
+});

@@ -106,7 +106,7 @@ describe('parseRollout: many problems at once', () => {
     const dup = MINIMAL.replace('  to: green', '  to: green\n  to: green').replace('{weight: 10}', '{weight: 150}');
     assert.deepEqual(
       errorsOf(dup).map((d) => d.message.split(' (')[0]),
-      ['duplicate key', 'spec.steps[0].weight must be between 0 and 100'],
+      ['duplicate key to', 'spec.steps[0].weight must be between 0 and 100'],
     );
     const broken = MINIMAL.replace('{weight: 10}', '{weight: 150').replace('to: green', 'to: gren');
     assert.ok(errorsOf(broken).every((d) => d.message.startsWith('invalid YAML')));

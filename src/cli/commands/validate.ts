@@ -1,7 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Diagnostic, ExitCode, InvalidInputError } from '../../errors.ts';
-import { parseRollout, readText } from '../../spec/load.ts';
+import { type Diagnostic, ExitCode, InvalidInputError, plural } from '../../errors.ts';
+import { readScenario, SCENARIO_KIND } from '../../sandbox/scenario/load.ts';
+import { documentKind } from '../../spec/document-kind.ts';
+import { checkRolloutSource, readText } from '../../spec/load.ts';
+import { KIND } from '../../spec/types.ts';
+import { readYaml } from '../../spec/yaml-source.ts';
 import type { CommandContext } from '../context.ts';
 
 interface Args {
@@ -11,14 +15,15 @@ interface Args {
 interface FileResult {
   file: string;
   ok: boolean;
-  /** `name: N routes, M steps`, for valid files. */
-  summary?: { name: string; routes: number; steps: number };
+  /** What a valid file holds: `sandbox-web: 1 route, 4 steps`, `SandboxScenario: 2 clusters, 0 faults`. */
+  summary?: string;
   diagnostics: Diagnostic[];
 }
 
 /**
  * `cutover validate FILE…`: checks every file (a directory means the *.yaml / *.yml in it) and
- * reports every problem of every file. Exit 0 when all are valid (warnings allowed), 2 otherwise.
+ * reports every problem of every file. A file is checked as what its `kind` says: a rollout or a
+ * sandbox scenario. Exit 0 when all are valid (warnings allowed), 2 otherwise.
  */
 export async function run(args: Args, ctx: CommandContext): Promise<number> {
   const files = await expand(args.files ?? [], ctx.cwd);
@@ -36,11 +41,7 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
     );
     return allOk ? ExitCode.ok : ExitCode.invalid;
   }
-  for (const r of results)
-    if (r.ok && r.summary)
-      ctx.out.line(
-        `ok ${r.file} (${r.summary.name}: ${plural(r.summary.routes, 'route')}, ${plural(r.summary.steps, 'step')})`,
-      );
+  for (const r of results) if (r.ok) ctx.out.line(`ok ${r.file} (${r.summary})`);
   const diagnostics = results.flatMap((r) => r.diagnostics);
   // Errors go through the one error path (src/cli/main.ts prints them and the count, exit 2).
   if (!allOk) throw new InvalidInputError(diagnostics);
@@ -51,14 +52,20 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
 async function check(file: string, cwd: string): Promise<FileResult> {
   const { text, diagnostic } = await readText(resolve(cwd, file));
   if (diagnostic) return { file, ok: false, diagnostics: [{ ...diagnostic, file }] };
-  const { rollout, diagnostics } = parseRollout(text!, file);
+  const src = readYaml(text!, file);
+  const known = documentKind(src, file, { kinds: [KIND, SCENARIO_KIND], noun: 'a cutover file' });
+  if ('diagnostics' in known) return { file, ok: false, diagnostics: known.diagnostics };
+  if (known.kind === SCENARIO_KIND) {
+    const { scenario, diagnostics } = readScenario(text!, file);
+    if (!scenario) return { file, ok: false, diagnostics };
+    const summary = `${SCENARIO_KIND}: ${plural(scenario.clusters.length, 'cluster')}, ${plural(scenario.faults.length, 'fault')}`;
+    return { file, ok: true, summary, diagnostics };
+  }
+  const { rollout, diagnostics } = checkRolloutSource(src, file);
   if (!rollout) return { file, ok: false, diagnostics };
-  return {
-    file,
-    ok: true,
-    summary: { name: rollout.metadata.name, routes: rollout.spec.routes.length, steps: rollout.spec.steps.length },
-    diagnostics,
-  };
+  const { routes, steps } = rollout.spec;
+  const summary = `${rollout.metadata.name}: ${plural(routes.length, 'route')}, ${plural(steps.length, 'step')}`;
+  return { file, ok: true, summary, diagnostics };
 }
 
 /** Arguments to files: a directory stands for the YAML files directly inside it, sorted. */
@@ -89,8 +96,4 @@ async function expand(args: string[], cwd: string): Promise<{ file: string; diag
     for (const n of names) out.push({ file: join(a, n) });
   }
   return out;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
