@@ -39,3 +39,14 @@ export function ruleArn(lisArn: string, priority: number | 'default'): string {
   const [prefix, rest] = lisArn.split(':listener/');
   return `${prefix}:listener-rule/${rest}/${id16(`rule:${lisArn}:${priority}`)}`;
 }
+
+/**
+ * A deterministic ACM certificate ARN for an HTTPS listener the scenario gives none:
+ * `arn:aws:acm:<region>:<account>:certificate/<uuid-like id>` (ACM ids are UUIDs; this one is two
+ * id16s laid out 8-4-4-4-12).
+ */
+export function certificateArn(c: ArnContext, name: string): string {
+  const h = id16(`certificate:${name}`) + id16(`certificate:${name}:2`);
+  const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return `arn:${c.partition ?? 'aws'}:acm:${c.region}:${c.account}:certificate/${uuid}`;
+}

@@ -1,28 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CutoverError } from '../errors.ts';
 import { type Clock, ScaledClock } from '../util/clock.ts';
 import { type AwsServer, startAwsServer } from './aws/server.ts';
 import { createCloudWatchHandler } from './cloudwatch/handler.ts';
 import { createElbv2Handler } from './elbv2/handler.ts';
+import { envFileText } from './env-file.ts';
 import { kubeconfigYaml } from './kube/kubeconfig.ts';
 import { type KubeApiServer, startKubeApiServer } from './kube/server.ts';
 import { generateClusterTls } from './kube/tls.ts';
+import { type SandboxLog, silentLog } from './log.ts';
+import { checkNotInUse, prepareDir, readSandboxJson, SANDBOX_JSON } from './sandbox-dir.ts';
 import { defaultScenario } from './scenario/default-world.ts';
-import { loadScenarioFile } from './scenario/load.ts';
+import { readScenarioFile } from './scenario/load.ts';
 import type { Scenario } from './scenario/types.ts';
 import { createStsHandler, StsModel } from './sts/sts.ts';
 import { KubeFaults } from './world/faults.ts';
 import { createRandom } from './world/prng.ts';
 import { World } from './world/world.ts';
 
-/** The subset of a pino logger the sandbox uses. */
-export interface SandboxLog {
-  info(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { SandboxLog } from './log.ts';
 
 export interface SandboxOptions {
   /** A scenario file path, or a parsed scenario; default: the built-in world (scenarios/default.yaml). */
@@ -59,15 +57,16 @@ export interface Sandbox {
   clock: Clock;
   awsUrl: string;
   clusters: SandboxCluster[];
+  /** Virtual seconds per wall second. */
+  speed: number;
   dir: string;
   envFile: string;
   kubeconfigFile: string;
   /** Environment variables the env file sets (handy for child processes). */
   env: Record<string, string>;
+  /** Stops the loop and the servers, and marks the files in DIR stopped. */
   close(): Promise<void>;
 }
-
-const silent: SandboxLog = { info() {}, debug() {}, warn() {}, error() {} };
 
 /**
  * Starts the sandbox: the simulated world, one AWS endpoint (ELBv2, CloudWatch, STS) and one HTTPS
@@ -76,16 +75,19 @@ const silent: SandboxLog = { info() {}, debug() {}, warn() {}, error() {} };
  * the clock's time (beforeRequest), so answers always reflect current virtual time.
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const log = opts.log ?? silent;
-  const scenario =
-    typeof opts.scenario === 'string'
-      ? loadScenarioFile(resolve(opts.cwd ?? process.cwd(), opts.scenario))
-      : (opts.scenario ?? defaultScenario());
+  const log = opts.log ?? silentLog;
+  const cwd = opts.cwd ?? process.cwd();
+  const scenario = loadScenario(opts.scenario, cwd, log);
+  // DIR first: a bad or busy DIR must fail before anything listens.
+  const dir = resolve(cwd, opts.dir ?? '.sandbox');
+  prepareDir(dir);
+  checkNotInUse(dir);
   const speed = opts.speed ?? 1;
   const clock = opts.clock ?? new ScaledClock({ origin: Date.now(), wallOrigin: Date.now(), speed });
   const world = new World({
     scenario,
     clock,
+    log,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.warmupMs !== undefined ? { warmupMs: opts.warmupMs } : {}),
   });
@@ -99,7 +101,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const started: { close(): Promise<void> }[] = [];
   const clusters: (SandboxCluster & { caPem: string; token: string })[] = [];
+  const cleanups: (() => void)[] = [() => world.close()];
+  const stopAll = async () => {
+    await Promise.allSettled(started.map((s) => s.close()));
+    for (const fn of cleanups) fn();
+  };
   let aws: AwsServer;
+  let env: Record<string, string>;
+  const envFile = resolve(dir, 'env');
+  const kubeconfigFile = resolve(dir, 'kubeconfig');
   try {
     aws = await startAwsServer({
       services: {
@@ -136,73 +146,64 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       started.push(server);
       clusters.push({ name: c.name, url: server.url, context: c.name, server, caPem: tls.caPem, token });
     }
+    cleanups.push(
+      world.onServerFault((f) => {
+        const server = clusters.find((c) => c.name === f.cluster)?.server;
+        if (!server) return;
+        if (f.kind === 'watchDisconnect') server.disconnectWatches();
+        else server.restart().catch((err) => log.error({ err, cluster: f.cluster }, 'API server restart failed'));
+      }),
+    );
+    env = {
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.url,
+      AWS_ENDPOINT_URL_CLOUDWATCH: aws.url,
+      AWS_ENDPOINT_URL_STS: aws.url,
+      AWS_REGION: scenario.region,
+      AWS_DEFAULT_REGION: scenario.region,
+      AWS_ACCESS_KEY_ID: 'sandbox',
+      AWS_SECRET_ACCESS_KEY: 'sandbox',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PAGER: '',
+      KUBECONFIG: kubeconfigFile,
+      ...(clock instanceof ScaledClock ? { CUTOVER_CLOCK: clock.toEnv() } : {}),
+      CUTOVER_SANDBOX: '1',
+    };
+    writeDirFile(
+      dir,
+      kubeconfigFile,
+      kubeconfigYaml(clusters.map((c) => ({ name: c.name, url: c.url, caPem: c.caPem, token: c.token }))),
+    );
+    writeDirFile(dir, envFile, envFileText(env));
+    writeDirFile(dir, resolve(dir, SANDBOX_JSON), sandboxJson(world, aws.url, clusters, env, speed));
   } catch (e) {
-    await Promise.allSettled(started.map((s) => s.close()));
-    world.close();
+    await stopAll();
     throw e;
   }
-
-  const unsubscribe = world.onServerFault((f) => {
-    const server = clusters.find((c) => c.name === f.cluster)?.server;
-    if (!server) return;
-    log.info({ cluster: f.cluster, fault: f.kind }, 'scheduled Kubernetes API fault');
-    if (f.kind === 'watchDisconnect') server.disconnectWatches();
-    else server.restart().catch((err) => log.error({ err, cluster: f.cluster }, 'API server restart failed'));
-  });
-
-  const dir = resolve(opts.cwd ?? process.cwd(), opts.dir ?? '.sandbox');
-  mkdirSync(dir, { recursive: true });
-  const envFile = resolve(dir, 'env');
-  const kubeconfigFile = resolve(dir, 'kubeconfig');
-  const env: Record<string, string> = {
-    AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: aws.url,
-    AWS_ENDPOINT_URL_CLOUDWATCH: aws.url,
-    AWS_ENDPOINT_URL_STS: aws.url,
-    AWS_REGION: scenario.region,
-    AWS_DEFAULT_REGION: scenario.region,
-    AWS_ACCESS_KEY_ID: 'sandbox',
-    AWS_SECRET_ACCESS_KEY: 'sandbox',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-    KUBECONFIG: kubeconfigFile,
-    ...(clock instanceof ScaledClock ? { CUTOVER_CLOCK: clock.toEnv() } : {}),
-    CUTOVER_SANDBOX: '1',
-  };
-  writeFileSync(
-    kubeconfigFile,
-    kubeconfigYaml(clusters.map((c) => ({ name: c.name, url: c.url, caPem: c.caPem, token: c.token }))),
-    { mode: 0o600 },
-  );
-  writeFileSync(envFile, envFileText(env), { mode: 0o600 });
-  writeFileSync(
-    resolve(dir, 'sandbox.json'),
-    `${JSON.stringify(
-      {
-        pid: process.pid,
-        awsUrl: aws.url,
-        clusters: clusters.map((c) => ({ name: c.name, url: c.url, context: c.context })),
-        listeners: world.traffic.map((t) => t.listenerArn),
-        targetGroups: Object.fromEntries([...world.elbv2.targetGroups.values()].map((t) => [t.name, t.arn])),
-        clock: env.CUTOVER_CLOCK ?? null,
-        seed: world.seed,
-      },
-      null,
-      2,
-    )}\n`,
-  );
 
   let timer: NodeJS.Timeout | undefined;
   if (clock instanceof ScaledClock) {
     timer = setInterval(sync, opts.tickMs ?? 100);
     timer.unref();
   }
-  log.info({ awsUrl: aws.url, clusters: clusters.map((c) => c.url), dir, seed: world.seed }, 'sandbox started');
+  log.info(
+    {
+      awsUrl: aws.url,
+      clusters: clusters.map((c) => c.url),
+      dir,
+      seed: world.seed,
+      virtualTime: new Date(world.startedAt).toISOString(),
+      speed: clock.speed,
+    },
+    'sandbox started',
+  );
 
   let closed: Promise<void> | undefined;
+  const awsUrl = aws.url;
   return {
     world,
     clock,
-    awsUrl: aws.url,
+    speed: clock.speed,
+    awsUrl,
     clusters: clusters.map(({ name, url, context, server }) => ({ name, url, context, server })),
     dir,
     envFile,
@@ -211,18 +212,68 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     close() {
       closed ??= (async () => {
         if (timer) clearInterval(timer);
-        unsubscribe();
-        await Promise.allSettled(started.map((s) => s.close()));
-        world.close();
+        await stopAll();
+        markStopped(dir, awsUrl, env, log);
       })();
       return closed;
     },
   };
 }
 
-/** Sourceable `export` lines, values single-quoted (CUTOVER_CLOCK holds `;`). */
-export function envFileText(env: Record<string, string>): string {
-  const lines = ['# cutover sandbox: `source` this file to point the AWS CLI/SDKs, kubectl and cutover at it'];
-  for (const [k, v] of Object.entries(env)) lines.push(`export ${k}='${v.replaceAll("'", `'\\''`)}'`);
-  return `${lines.join('\n')}\n`;
+function loadScenario(scenario: string | Scenario | undefined, cwd: string, log: SandboxLog): Scenario {
+  if (typeof scenario !== 'string') return scenario ?? defaultScenario();
+  const { scenario: s, warnings } = readScenarioFile(resolve(cwd, scenario));
+  for (const w of warnings) log.warn({ file: w.file, line: w.line, col: w.col }, w.message);
+  return s;
+}
+
+/** Writes a file of DIR; failing to is the same user error as a bad DIR (exit 2). */
+function writeDirFile(dir: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { mode: 0o600 });
+  } catch (e) {
+    throw new CutoverError('E_SANDBOX_DIR', `cannot write ${path} (${(e as Error).message.split(',')[0]})`, {
+      hint: `pass --dir a directory you can write to instead of ${dir}`,
+      cause: e,
+    });
+  }
+}
+
+function sandboxJson(
+  world: World,
+  awsUrl: string,
+  clusters: readonly SandboxCluster[],
+  env: Record<string, string>,
+  speed: number,
+): string {
+  const info = {
+    pid: process.pid,
+    awsUrl,
+    clusters: clusters.map((c) => ({ name: c.name, url: c.url, context: c.context })),
+    listeners: world.traffic.map((t) => t.listenerArn),
+    targetGroups: Object.fromEntries([...world.elbv2.targetGroups.values()].map((t) => [t.name, t.arn])),
+    clock: env.CUTOVER_CLOCK ?? null,
+    startedAt: new Date(world.startedAt).toISOString(),
+    speed,
+    seed: world.seed,
+    stopped: false,
+  };
+  return `${JSON.stringify(info, null, 2)}\n`;
+}
+
+/**
+ * After a clean stop, DIR's files say so (they are kept for a look at what ran): sandbox.json gets
+ * `"stopped": true` and the env file a first line saying the sandbox stopped (sourcing it warns).
+ * Only if they are still this sandbox's: another may have taken DIR over since.
+ */
+function markStopped(dir: string, awsUrl: string, env: Record<string, string>, log: SandboxLog): void {
+  const info = readSandboxJson(dir);
+  if (info?.pid !== process.pid || info.awsUrl !== awsUrl) return;
+  const stoppedAt = new Date().toISOString();
+  try {
+    writeFileSync(resolve(dir, SANDBOX_JSON), `${JSON.stringify({ ...info, stopped: true, stoppedAt }, null, 2)}\n`);
+    writeFileSync(resolve(dir, 'env'), envFileText(env, stoppedAt), { mode: 0o600 });
+  } catch (err) {
+    log.warn({ err, dir }, 'could not mark the sandbox files stopped');
+  }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { statusLine } from '../../src/sandbox/world/status.ts';
 import { clockFromEnv, ManualClock } from '../../src/util/clock.ts';
 import { requireTool } from '../helpers/cli-tools.ts';
 import { REPO_ROOT } from '../helpers/run-cli.ts';
+import { startSandboxCli } from './start-cli.ts';
 
 const run = promisify(execFile);
 const LISTENER =
@@ -201,39 +202,15 @@ describe('cutover sandbox (the command)', () => {
   it('prints how to use it, writes DIR/env, and exits 0 on SIGINT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cutover-sandbox-cli-'));
     try {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(REPO_ROOT, 'src/cli/bin.ts'), 'sandbox', '--dir', dir, '--speed', '10'],
-        {
-          cwd: REPO_ROOT,
-          env: { ...process.env, NO_COLOR: '1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await new Promise<void>((resolve) => {
-        child.stdout.on('data', (d) => {
-          stdout += d;
-          if (stdout.includes('Ctrl-C')) resolve();
-        });
-        void exited.then(() => resolve());
-      });
+      const cli = await startSandboxCli(['--dir', dir, '--speed', '10']);
+      const stdout = cli.stdout;
       assert.match(stdout, /source .*env/);
       assert.match(
         stdout,
         /aws elbv2 describe-target-health --target-group-arn arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup\/web-blue\/a88fa8f6584adf66/,
       );
       assert.match(readFileSync(join(dir, 'env'), 'utf8'), /CUTOVER_CLOCK='origin=\d+;wall=\d+;speed=10'/);
-      child.kill('SIGINT');
-      const code = await exited;
-      clearTimeout(killer);
-      assert.equal(code, 0, stderr);
+      assert.equal(await cli.stop(), 0, cli.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -247,7 +224,7 @@ describe('startSandbox with a scenario file', () => {
     const faults: string[] = [];
     const log = {
       info: (o: any, msg?: string) => {
-        if (msg === 'scheduled Kubernetes API fault') faults.push(`${o.fault}:${o.cluster}`);
+        if (msg === `fault ${o.kind} started` && o.cluster === 'blue') faults.push(`${o.kind}:${o.cluster}`);
       },
       debug() {},
       warn() {},

@@ -155,16 +155,26 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
 
   await listen();
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  // Why track both: a close() during a restart must not be undone by the restart listening again.
+  let closed = false;
+  let restarting: Promise<void> | undefined;
   return {
     url: `https://${urlHost}:${port}`,
     get port() {
       return port;
     },
-    close: shutdown,
-    disconnectWatches: () => watches.closeAll(),
-    restart: async () => {
+    close: async () => {
+      closed = true;
+      await restarting?.catch(() => {});
       await shutdown();
-      await listen();
+    },
+    disconnectWatches: () => watches.closeAll(),
+    restart: () => {
+      restarting = (async () => {
+        await shutdown();
+        if (!closed) await listen();
+      })();
+      return restarting;
     },
   };
 }

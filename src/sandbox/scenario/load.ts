@@ -4,7 +4,7 @@ import { checkShape, INVALID, type ShapeContext } from '../../spec/check-shape.t
 import { sortDiagnostics } from '../../spec/load.ts';
 import { readYaml } from '../../spec/yaml-source.ts';
 import { normalize } from './normalize.ts';
-import { checkReferences, reporter } from './references.ts';
+import { checkReferences, ruleContext } from './references.ts';
 import { SCENARIO_SHAPE } from './scenario-shape.ts';
 import type { Scenario } from './types.ts';
 import { checkValueRules } from './value-rules.ts';
@@ -13,6 +13,11 @@ export { SCENARIO_API_VERSION, SCENARIO_KIND } from './scenario-shape.ts';
 
 /** Reads and validates a scenario file; throws InvalidInputError listing every problem as file:line:col. */
 export function loadScenarioFile(path: string): Scenario {
+  return readScenarioFile(path).scenario;
+}
+
+/** Like loadScenarioFile, with the warnings of the (valid) file, for the caller to show. */
+export function readScenarioFile(path: string): { scenario: Scenario; warnings: Diagnostic[] } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -22,21 +27,24 @@ export function loadScenarioFile(path: string): Scenario {
       hint: 'pass an existing YAML file to --scenario, or leave it out for the default world',
     });
   }
-  return parseScenario(text, path);
+  const { scenario, diagnostics } = readScenario(text, path);
+  if (!scenario) throw new InvalidInputError(diagnostics);
+  return { scenario, warnings: diagnostics };
 }
 
 /** Parses and validates scenario YAML text; `file` names it in diagnostics. */
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
   const { scenario, diagnostics } = readScenario(text, file);
-  if (!scenario || diagnostics.some((d) => d.severity === 'error')) throw new InvalidInputError(diagnostics);
+  if (!scenario) throw new InvalidInputError(diagnostics);
   return scenario;
 }
 
 /**
  * Like parseScenario, but returns the diagnostics instead of throwing (for validators and tests).
  * The same machinery as rollout files: YAML with positions (yaml-source.ts), the shape
- * (scenario-shape.ts, checked by check-shape.ts), then — on a document without errors — the
- * rules across fields. `scenario` is set when there is no error (warnings allowed).
+ * (scenario-shape.ts, checked by check-shape.ts), then the rules across fields — also on a
+ * document with shape errors, on its well-formed parts, so one run reports everything it can.
+ * `scenario` is set when there is no error (warnings allowed).
  */
 export function readScenario(text: string, file = '<scenario>'): { scenario?: Scenario; diagnostics: Diagnostic[] } {
   const src = readYaml(text, file);
@@ -46,15 +54,14 @@ export function readScenario(text: string, file = '<scenario>'): { scenario?: Sc
   src.positions.set('', root);
   const ctx: ShapeContext = { file, doc: src.doc, positions: src.positions, diagnostics };
   const raw = checkShape(SCENARIO_SHAPE, root, '', ctx);
-  if (raw === INVALID || diagnostics.some((d) => d.severity === 'error')) {
-    return { diagnostics: sortDiagnostics(diagnostics) };
-  }
-  const scenario = normalize(raw);
-  const report = reporter(ctx);
-  checkValueRules(scenario, report);
-  checkReferences(scenario, raw, report);
+  if (raw === INVALID) return { diagnostics: sortDiagnostics(diagnostics) };
+  const rules = ruleContext(raw, ctx);
+  checkValueRules(rules);
+  checkReferences(rules);
   const sorted = sortDiagnostics(diagnostics);
-  return sorted.some((d) => d.severity === 'error') ? { diagnostics: sorted } : { scenario, diagnostics: sorted };
+  return sorted.some((d) => d.severity === 'error')
+    ? { diagnostics: sorted }
+    : { scenario: normalize(raw), diagnostics: sorted };
 }
 
 /** yaml-source.ts words its whole-file problems for rollouts; these are the scenario's words. */

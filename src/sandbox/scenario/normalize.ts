@@ -1,4 +1,4 @@
-import { loadBalancerArn, targetGroupArn } from '../ids.ts';
+import { certificateArn, loadBalancerArn, targetGroupArn } from '../ids.ts';
 import type {
   AlarmDef,
   ClusterDef,
@@ -25,6 +25,9 @@ export function normalize(raw: any): Scenario {
       listeners: lb.listeners.map((l: any) => ({
         port: l.port,
         protocol: l.protocol,
+        ...(l.protocol === 'HTTPS'
+          ? { certificateArn: l.certificateArn ?? certificateArn(raw, `${lb.name}:${l.port}`) }
+          : {}),
         forward: forward(l.forward),
         rules: l.rules.map((r: any) => ({
           priority: r.priority,

@@ -97,6 +97,16 @@ const listener: ObjectShape = {
   fields: {
     port: req(port('Listener port, unique on the load balancer.')),
     protocol: opt({ t: 'string', doc: 'Listener protocol.', enum: ['HTTP', 'HTTPS'], default: 'HTTP' }),
+    certificateArn: opt({
+      t: 'string',
+      doc: 'Certificate of an HTTPS listener (ACM or IAM server certificate ARN); only with `protocol: HTTPS`.',
+      typeName: 'certificate ARN',
+      pattern:
+        /^arn:aws[a-z-]*:(acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+|iam::\d{12}:server-certificate\/\S+)$/,
+      allowed: 'an ACM certificate ARN such as arn:aws:acm:us-east-1:000000000000:certificate/<id>',
+      defaultDoc:
+        'for HTTPS, `arn:aws:acm:<region>:<account>:certificate/<id>` with an id derived from the load balancer and port',
+    }),
     forward: req(
       forward(
         'Default action: target group → weight (0–999, at most 5 groups). A group at weight 0 stays attached, so its targets are health-checked.',

@@ -37,6 +37,8 @@ export interface LoadBalancerDef {
 export interface ListenerDef {
   port: number;
   protocol: 'HTTP' | 'HTTPS';
+  /** HTTPS only: the listener's certificate (the file's, else a deterministic ACM ARN). */
+  certificateArn?: string;
   /** The default action: forward to these target groups with these weights. */
   forward: WeightedTargetGroup[];
   rules: RuleDef[];

@@ -1,7 +1,9 @@
 import type { ClusterStore, WatchEvent } from '../kube/store.ts';
-import type { ClusterDef, PodScope } from '../scenario/types.ts';
+import { firstOf, type SandboxLog, silentLog } from '../log.ts';
+import type { ClusterDef, InitialRegistration, PodScope } from '../scenario/types.ts';
 import { ClusterState } from './cluster-state.ts';
-import { namespaceObject, nodeObject, REF, serviceObject } from './kube-objects.ts';
+import { registeredAtStart } from './initial-registration.ts';
+import { kubernetesService, namespaceObject, nodeObject, REF, serviceObject } from './kube-objects.ts';
 import { adopt, beginTermination, runDueTimers, writeStatus } from './pod-lifecycle.ts';
 import { applyBehaviour, byKey, inScope, NODES, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
 import type { Random } from './prng.ts';
@@ -32,9 +34,11 @@ export class ClusterSim {
     rng: Random,
     region: string,
     private readonly maxEndpointsPerSlice = 100,
+    log: SandboxLog = silentLog,
   ) {
     this.name = def.name;
     this.s = new ClusterState(def.name, store, rng, region, def.podCidr);
+    this.s.log = log;
     this.pods = this.s.pods;
     this.podsByIp = this.s.podsByIp;
     this.workloads = this.s.workloads;
@@ -48,11 +52,13 @@ export class ClusterSim {
   }
 
   /**
-   * Creates the cluster's namespaces, nodes, Services and workloads, with each workload's pods
-   * already running and ready (and their readiness gates True), as a cluster that has been up a
-   * while looks.
+   * Creates the cluster's namespaces, nodes, Services (and the `kubernetes` Service every cluster
+   * has) and workloads, with each workload's pods already running, as a cluster that has been up a
+   * while looks. A pod's readiness-gate conditions start True only if one of `registered` (the
+   * scenario's initial registrations from this cluster) puts it into a target group; other gated
+   * pods wait, not Ready, until a client sets the condition.
    */
-  init(now: number): void {
+  init(now: number, registered: readonly InitialRegistration[] = []): void {
     const s = this.s;
     s.now = now;
     s.self(() => {
@@ -60,6 +66,7 @@ export class ClusterSim {
       NODES.forEach((z, i) => {
         this.store.create(REF.nodes, nodeObject(s.nodeName(i), `${s.region}${z}`, s.region, `${prefix}.0.${10 + i}`));
       });
+      if (!this.store.get(REF.services, 'default', 'kubernetes')) this.store.create(REF.services, kubernetesService());
       for (const ns of this.def.namespaces) {
         if (!this.store.get(REF.namespaces, undefined, ns)) this.store.create(REF.namespaces, namespaceObject(ns));
       }
@@ -70,7 +77,8 @@ export class ClusterSim {
       for (const w of this.def.workloads) createWorkload(s, w);
     });
     for (const w of s.workloads.values()) {
-      for (let i = 0; i < w.replicas; i++) createPod(s, w, now, true);
+      const gatesTrue = registeredAtStart(w.def, this.def.services, registered);
+      for (let i = 0; i < w.replicas; i++) createPod(s, w, now, { gatesTrue });
     }
     this.settle(now);
   }
@@ -123,8 +131,9 @@ export class ClusterSim {
       if (!p) break;
       this.s.self(() => this.store.delete(REF.pods, p.namespace, p.name, { gracePeriodSeconds: 0 }));
       this.s.forget(p);
-      killed.push(p.name);
+      killed.push(`${p.name} ${p.ip}`);
     }
+    this.s.log.info({ ...this.s.logFields(), pods: firstOf(killed) }, `killed ${killed.length} pod(s) (grace 0)`);
     return killed;
   }
 

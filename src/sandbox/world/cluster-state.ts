@@ -5,6 +5,7 @@
  * can tell them from clients' writes.
  */
 import type { ClusterStore } from '../kube/store.ts';
+import { type SandboxLog, silentLog } from '../log.ts';
 import { IpPool } from './ip-pool.ts';
 import { REF } from './kube-objects.ts';
 import { NODES, type Override, type PodSim, type WorkloadSim } from './pod-sim.ts';
@@ -27,6 +28,8 @@ export class ClusterState {
   overrides: Override[] = [];
   /** The time the controllers are working at (the last `settle`/`init`). */
   now = 0;
+  /** Where the controllers tell what they do (info: pods created/killed; never per sub-step). */
+  log: SandboxLog = silentLog;
   private readonly ips: IpPool;
   private nodeSeq = 0;
   private selfWriting = 0;
@@ -49,6 +52,11 @@ export class ClusterState {
     } finally {
       this.selfWriting--;
     }
+  }
+
+  /** Fields every log line of this cluster carries: the cluster and the virtual time (the store's clock). */
+  logFields(): { cluster: string; virtualTime: string } {
+    return { cluster: this.name, virtualTime: new Date(this.store.clock.now()).toISOString() };
   }
 
   get writingSelf(): boolean {

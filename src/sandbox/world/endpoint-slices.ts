@@ -56,13 +56,19 @@ export interface SlicePlan {
   delete: string[];
 }
 
+/** The pod port a Service port sends to: a number as is, a name resolved in the pod's container ports. */
+export function targetPortOf(
+  sp: { port: number; targetPort?: number | string },
+  containerPorts: readonly { name?: string; containerPort: number }[],
+): number | undefined {
+  const tp = sp.targetPort ?? sp.port;
+  return typeof tp === 'number' ? tp : containerPorts.find((c) => c.name === tp)?.containerPort;
+}
+
 export function resolvePorts(svc: SliceService, pod: SlicePod): EndpointPort[] | undefined {
   const out: EndpointPort[] = [];
   for (const p of svc.ports) {
-    const tp = p.targetPort ?? p.port;
-    let port: number | undefined;
-    if (typeof tp === 'number') port = tp;
-    else port = pod.containerPorts.find((c) => c.name === tp)?.containerPort;
+    const port = targetPortOf(p, pod.containerPorts);
     // A pod lacking a named port gets no endpoint port for it (as Kubernetes skips it).
     if (port !== undefined) out.push({ name: p.name ?? '', port, protocol: p.protocol ?? 'TCP' });
   }

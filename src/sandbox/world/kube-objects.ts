@@ -64,6 +64,29 @@ export function serviceObject(s: ServiceDef): KubeObject {
   };
 }
 
+/**
+ * The `kubernetes` Service the API server keeps in `default` of every cluster: ClusterIP, the first
+ * address of the service range (10.96.0.1, kubeadm's default range; EKS uses 10.100.0.1 or
+ * 172.20.0.1), port 443, no selector (its endpoints are the API server's own, not a controller's).
+ */
+export function kubernetesService(): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: '10.96.0.1',
+      clusterIPs: ['10.96.0.1'],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+      sessionAffinity: 'None',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }],
+    },
+  };
+}
+
 export function podTemplate(w: WorkloadDef, image: string): Record<string, any> {
   return {
     metadata: { labels: { ...w.labels } },

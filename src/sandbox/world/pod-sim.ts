@@ -95,13 +95,31 @@ export function hostIpOf(p: PodSim): string {
   return `${a}.${b}.0.${10 + NODES.indexOf(p.zone.slice(-1))}`;
 }
 
-const SUFFIX_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+/** Kubernetes' alphabet for generated names (k8s.io/apimachinery/pkg/util/rand): no vowels, no 0/1/3. */
+const SAFE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** A 5-character name suffix from the alphabet Kubernetes uses. */
+/** A 5-character name suffix, as `generateName` and the ReplicaSet controller draw them. */
 export function suffix(rng: Random): string {
   let s = '';
-  for (let i = 0; i < 5; i++) s += SUFFIX_CHARS[Math.floor(rng.next() * SUFFIX_CHARS.length)];
+  for (let i = 0; i < 5; i++) s += SAFE_CHARS[Math.floor(rng.next() * SAFE_CHARS.length)];
   return s;
+}
+
+/** rand.SafeEncodeString: each byte mapped to the safe alphabet (byte mod 27). */
+export function safeEncode(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += SAFE_CHARS[text.charCodeAt(i) % SAFE_CHARS.length];
+  return out;
+}
+
+/**
+ * A `pod-template-hash` as the Deployment controller makes it: the decimal FNV-1a 32-bit hash of
+ * the template, safe-encoded — so 1–10 characters of `456789bcdf` (the digits' images), e.g. `7d4b9c8f5`.
+ */
+export function podTemplateHash(template: string): string {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(template)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return safeEncode(String(h));
 }
 
 export function byKey(a: PodSim, b: PodSim): number {

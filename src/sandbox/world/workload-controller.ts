@@ -5,19 +5,19 @@
  * Deployment, and keeps Deployment/ReplicaSet status up to date.
  */
 
-import { id16 } from '../ids.ts';
 import type { WatchEvent } from '../kube/store.ts';
+import { firstOf } from '../log.ts';
 import type { WorkloadDef } from '../scenario/types.ts';
 import type { ClusterState } from './cluster-state.ts';
 import { deploymentObject, podTemplate, REF, replicaSetObject } from './kube-objects.ts';
 import { deleteGracefully, schedulePodStart } from './pod-lifecycle.ts';
-import { newPodSim, suffix, type WorkloadSim } from './pod-sim.ts';
+import { newPodSim, type PodSim, podTemplateHash, suffix, type WorkloadSim } from './pod-sim.ts';
 
 const imageOf = (w: WorkloadDef) => `registry.sandbox.local/${w.name}:1.0.0`;
 
 export function createWorkload(s: ClusterState, w: WorkloadDef): WorkloadSim {
   const template = podTemplate(w, imageOf(w));
-  const hash = id16(`${s.name}/${w.namespace}/${w.name}/${JSON.stringify(template)}`).slice(0, 10);
+  const hash = podTemplateHash(`${s.name}/${w.namespace}/${w.name}/${JSON.stringify(template)}`);
   const dep = s.store.create(REF.deployments, deploymentObject(w, template));
   const rsName = `${w.name}-${hash}`;
   const rs = s.store.create(REF.replicaSets, replicaSetObject(w, rsName, hash, template, dep));
@@ -44,7 +44,14 @@ export function createWorkload(s: ClusterState, w: WorkloadDef): WorkloadSim {
 export function reconcileWorkload(s: ClusterState, w: WorkloadSim, now: number): void {
   if (w.deleted) return;
   const live = [...s.pods.values()].filter((p) => p.workload === w && !p.terminating);
-  for (let i = live.length; i < w.replicas; i++) createPod(s, w, now, false);
+  const created: PodSim[] = [];
+  for (let i = live.length; i < w.replicas; i++) created.push(createPod(s, w, now));
+  if (created.length) {
+    s.log.info(
+      { ...s.logFields(), workload: w.key, pods: firstOf(created.map((p) => `${p.name} ${p.ip}`)) },
+      `deployment controller created ${created.length} pod(s) to keep ${w.replicas} replicas`,
+    );
+  }
   if (live.length > w.replicas) {
     // Scale down: the newest (not yet ready first) go, as a ReplicaSet picks them.
     const victims = live
@@ -81,10 +88,11 @@ function writeWorkloadStatus(s: ClusterState, w: WorkloadSim): void {
 }
 
 /**
- * Creates one pod of a workload. A `warm` pod (the world's initial state) starts at once and has its
- * readiness gates True, as whoever manages them left them in a cluster that has been up a while.
+ * Creates one pod of a workload. A `warm` pod (the world's initial state) starts at once; with
+ * `gatesTrue` its readiness-gate conditions are True, as the controller that registered it into a
+ * target group left them in a cluster that has been up a while (without, they are absent).
  */
-export function createPod(s: ClusterState, w: WorkloadSim, now: number, warm: boolean): void {
+export function createPod(s: ClusterState, w: WorkloadSim, now: number, warm?: { gatesTrue: boolean }): PodSim {
   let name = '';
   do name = `${w.def.name}-${w.hash}-${suffix(s.rng)}`;
   while (s.pods.has(`${w.def.namespace}/${name}`));
@@ -114,7 +122,7 @@ export function createPod(s: ClusterState, w: WorkloadSim, now: number, warm: bo
     kind: 'Pod',
     metadata: { name, namespace: p.namespace, labels: p.labels, ownerReferences: w.rsOwner ? [w.rsOwner] : [] },
     spec: { ...template.spec, nodeName: p.nodeName },
-    ...(warm && p.gates.length
+    ...(warm?.gatesTrue && p.gates.length
       ? {
           status: {
             conditions: p.gates.map((type) => ({
@@ -133,6 +141,7 @@ export function createPod(s: ClusterState, w: WorkloadSim, now: number, warm: bo
   );
   p.uid = created.metadata.uid ?? '';
   schedulePodStart(s, p);
+  return p;
 }
 
 /** A client scaled or deleted a Deployment the world runs. */

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../spec/duration.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { AwsError } from '../aws/errors.ts';
 import { parseMetricAlarm } from '../cloudwatch/alarm-config.ts';
@@ -5,9 +6,19 @@ import { CloudWatchModel } from '../cloudwatch/model.ts';
 import { Elbv2Model } from '../elbv2/model.ts';
 import { listenerArn, loadBalancerArn, ruleArn, targetGroupArn } from '../ids.ts';
 import { ClusterStore } from '../kube/store.ts';
-import type { AlarmDef, FaultDef, Scenario, TargetGroupDef, TrafficDef } from '../scenario/types.ts';
+import { type SandboxLog, silentLog } from '../log.ts';
+import type {
+  AlarmDef,
+  FaultDef,
+  InitialRegistration,
+  Scenario,
+  TargetGroupDef,
+  TrafficDef,
+} from '../scenario/types.ts';
 import { ClusterSim } from './cluster-sim.ts';
+import { targetPortOf } from './endpoint-slices.ts';
 import { AwsFaults } from './faults.ts';
+import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
@@ -24,6 +35,8 @@ export interface WorldOptions {
   warmupMs?: number;
   /** Endpoints per EndpointSlice (Kubernetes' default --max-endpoints-per-slice is 100; at most 1000). */
   maxEndpointsPerSlice?: number;
+  /** Where the world tells what it does: faults applied and ended, pods killed and created (info), weight changes (debug). */
+  log?: SandboxLog;
 }
 
 /** A fault the world cannot carry out itself (it concerns the servers); the sandbox subscribes. */
@@ -69,6 +82,9 @@ export class World {
   private readonly rngLag: Random;
   private readonly serverFaultListeners = new Set<(f: ServerFault) => void>();
   private advancing = false;
+  private readonly log: SandboxLog;
+  /** Faults with a duration that are under way, to log when each ends. */
+  private running: { f: FaultDef; until: number }[] = [];
   private forcedAlarms: {
     alarm: string;
     state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -83,6 +99,7 @@ export class World {
     this.rngTraffic = root.fork('traffic');
     this.rngLag = root.fork('metric-lag');
     this.clock = new WorldClock(o.clock);
+    this.log = o.log ?? silentLog;
     this.stepMs = o.scenario.metrics.stepMs;
     this.startedAt = o.clock.now();
     const warmup = o.warmupMs ?? 5 * MINUTE;
@@ -109,14 +126,19 @@ export class World {
     this.clock.at(this.time, () => {
       for (const c of s.clusters) {
         const store = new ClusterStore({ name: c.name, clock: this.clock });
-        const sim = new ClusterSim(c, store, root.fork(`cluster:${c.name}`), s.region, o.maxEndpointsPerSlice ?? 100);
+        const rng = root.fork(`cluster:${c.name}`);
+        const sim = new ClusterSim(c, store, rng, s.region, o.maxEndpointsPerSlice ?? 100, this.log);
         this.clusters.push(sim);
-        sim.init(this.time);
+        sim.init(this.time, registrationsFrom(s, c.name));
       }
       this.buildLoadBalancing();
       for (const a of s.alarms) this.cloudwatch.putMetricAlarm(parseMetricAlarm(alarmInput(a)));
     });
     this.advanceTo(this.startedAt);
+    // After the warm-up: the scenario's own listeners are not news, a client's change is.
+    this.elbv2.onChange((e) => {
+      if (e.type === 'actions') this.logWeights(e.arn);
+    });
   }
 
   // ---------------------------------------------------------------- building
@@ -159,6 +181,7 @@ export class World {
           LoadBalancerArn: arn,
           Port: l.port,
           Protocol: l.protocol,
+          ...(l.certificateArn ? { Certificates: [{ CertificateArn: l.certificateArn }] } : {}),
           DefaultActions: forward(l.forward),
         });
         for (const r of l.rules) {
@@ -196,17 +219,16 @@ export class World {
     if (!reg) return;
     const cluster = this.cluster(reg.cluster);
     const svc = cluster.store.get(REF.services, reg.namespace, reg.service);
-    const ports: any[] = svc?.spec?.ports ?? [];
-    const sp = reg.port === undefined ? ports[0] : ports.find((p) => p.port === reg.port || p.name === reg.port);
+    const sp = registeredServicePort<{ port: number; name?: string; targetPort?: number | string }>(
+      svc?.spec?.ports ?? [],
+      reg.port,
+    );
     if (!svc || !sp) return;
     const targets: { Id: string; Port: number }[] = [];
     for (const p of cluster.pods.values()) {
       if (p.namespace !== reg.namespace || !p.ready || p.terminating || !selectorMatches(svc.spec.selector, p.labels))
         continue;
-      const port =
-        typeof sp.targetPort === 'number'
-          ? sp.targetPort
-          : p.containerPorts.find((c) => c.name === (sp.targetPort ?? sp.port))?.containerPort;
+      const port = targetPortOf(sp, p.containerPorts);
       if (port !== undefined) targets.push({ Id: p.ip, Port: port });
     }
     targets.sort((a, b) => (a.Id < b.Id ? -1 : 1));
@@ -286,6 +308,7 @@ export class World {
     ) {
       this.applyFault(this.faults[this.nextFault++] as FaultDef);
     }
+    if (this.running.length && this.running.some((r) => r.until <= t)) this.endFaults(t);
     for (const c of this.clusters) {
       c.expireFaults(t);
       c.settle(t);
@@ -382,6 +405,8 @@ export class World {
 
   private applyFault(f: FaultDef): void {
     const until = 'forMs' in f && f.forMs !== undefined ? this.startedAt + f.atMs + f.forMs : undefined;
+    this.log.info({ ...faultFields(f), virtualTime: this.virtualTime() }, `fault ${f.kind} started`);
+    if (until !== undefined) this.running.push({ f, until });
     switch (f.kind) {
       case 'errorRate':
         this.cluster(f.cluster).addOverride({ scope: f, errorRate: f.errorRate, ...(until ? { until } : {}) });
@@ -405,6 +430,12 @@ export class World {
         for (const fn of this.serverFaultListeners) fn({ kind: f.kind, cluster: f.cluster });
         return;
       case 'alarmState':
+        if (!this.cloudwatch.getAlarm(f.alarm)) {
+          this.log.warn(
+            { ...faultFields(f), virtualTime: this.virtualTime() },
+            `fault alarmState names alarm "${f.alarm}", which does not exist (neither in the scenario nor created by a client); nothing to force until it does`,
+          );
+        }
         this.forcedAlarms.push({ alarm: f.alarm, state: f.state, reason: f.reason, ...(until ? { until } : {}) });
         return;
       case 'traffic': {
@@ -417,9 +448,59 @@ export class World {
     }
   }
 
+  private virtualTime(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /** Logs the end of faults whose duration is over (their effects end in their own places). */
+  private endFaults(t: number): void {
+    for (const r of this.running) {
+      if (r.until > t) continue;
+      this.log.info({ ...faultFields(r.f), virtualTime: this.virtualTime() }, `fault ${r.f.kind} ended`);
+    }
+    this.running = this.running.filter((r) => r.until > t);
+  }
+
+  /** Debug: the forward weights of a listener or rule a client changed (traffic uses them from the next sub-step). */
+  private logWeights(arn: string): void {
+    // A listener's default rule changes under the listener's ARN too: one line, the listener's.
+    if (this.elbv2.rules.get(arn)?.priority === 'default') return;
+    const name = (tgArn: string) => this.elbv2.targetGroups.get(tgArn)?.name ?? tgArn;
+    let weights: Record<string, number>;
+    try {
+      weights = Object.fromEntries(this.elbv2.forwardTargets(arn).map((w) => [name(w.targetGroupArn), w.weight]));
+    } catch {
+      return; // deleted since
+    }
+    this.log.debug(
+      { arn, weights, virtualTime: this.virtualTime() },
+      'forward weights changed; traffic follows from the next sub-step',
+    );
+  }
+
   close(): void {
     for (const c of this.clusters) c.close();
   }
+}
+
+/** A scenario's initial registrations whose pods come from one cluster. */
+function registrationsFrom(s: Scenario, cluster: string): InitialRegistration[] {
+  return s.targetGroups.flatMap((tg) => (tg.registered?.cluster === cluster ? [tg.registered] : []));
+}
+
+/** A fault as a log line shows it: its fields as the scenario file names them, durations readable. */
+function faultFields(f: FaultDef): Record<string, unknown> {
+  const { atMs, ...rest } = f;
+  const out: Record<string, unknown> = { ...rest, at: formatDuration(atMs) };
+  if ('forMs' in f && f.forMs !== undefined) {
+    delete out.forMs;
+    out.for = formatDuration(f.forMs);
+  }
+  if (f.kind === 'latency') {
+    delete out.latencyMs;
+    out.latency = formatDuration(f.latencyMs);
+  }
+  return out;
 }
 
 /** A scenario alarm as PutMetricAlarm input. */

@@ -6,24 +6,11 @@ import { formatDiagnostic } from '../../../src/errors.ts';
 import { defaultScenario } from '../../../src/sandbox/scenario/default-world.ts';
 import { loadScenarioFile, readScenario } from '../../../src/sandbox/scenario/load.ts';
 import { REPO_ROOT } from '../../helpers/run-cli.ts';
+import { MINIMAL } from './minimal.ts';
 
 const SCENARIOS = join(REPO_ROOT, 'scenarios');
 
 const errorsOf = (text: string) => readScenario(text, 's.yaml').diagnostics.map(formatDiagnostic);
-
-const MINIMAL = `
-targetGroups:
-  - {name: a, registered: {fromCluster: c1, namespace: web, service: web}}
-loadBalancers:
-  - name: edge
-    listeners:
-      - {port: 80, forward: {a: 1}}
-clusters:
-  - name: c1
-    services: [{name: web, namespace: web, selector: {app: web}, ports: [{port: 80}]}]
-    workloads: [{name: web, namespace: web, labels: {app: web}}]
-traffic: [{loadBalancer: edge, rps: 10}]
-`;
 
 describe('scenario files', () => {
   it('scenarios/default.yaml describes exactly the built-in default world', () => {
