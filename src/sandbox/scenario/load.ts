@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { isMap } from 'yaml';
 import { CutoverError, type Diagnostic, InvalidInputError } from '../../errors.ts';
 import { checkShape, INVALID, type ShapeContext } from '../../spec/check-shape.ts';
+import { documentKind } from '../../spec/document-kind.ts';
 import { sortDiagnostics } from '../../spec/load.ts';
 import { readYaml } from '../../spec/yaml-source.ts';
 import { normalize } from './normalize.ts';
 import { checkReferences, ruleContext } from './references.ts';
-import { SCENARIO_SHAPE } from './scenario-shape.ts';
+import { SCENARIO_KIND, SCENARIO_SHAPE } from './scenario-shape.ts';
 import type { Scenario } from './types.ts';
 import { checkValueRules } from './value-rules.ts';
 
@@ -49,6 +51,15 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
 export function readScenario(text: string, file = '<scenario>'): { scenario?: Scenario; diagnostics: Diagnostic[] } {
   const src = readYaml(text, file);
   const diagnostics = src.diagnostics.map(forScenarios);
+  // A README or a Kubernetes manifest would fail every field check; say once what it is instead.
+  // (A scenario may leave `kind` out, so only a document that is not a mapping or names another
+  // kind is stopped here.)
+  const top = src.doc?.contents;
+  const kind: unknown = isMap(top) ? top.get('kind') : undefined;
+  if (src.doc && (!isMap(top) || (kind !== undefined && kind !== SCENARIO_KIND))) {
+    const known = documentKind(src, file, { kinds: [SCENARIO_KIND], noun: 'a scenario file' });
+    if ('diagnostics' in known) return { diagnostics: sortDiagnostics(known.diagnostics) };
+  }
   if (src.fatal || !src.doc) return { diagnostics: sortDiagnostics(diagnostics) };
   const root = src.doc.contents;
   src.positions.set('', root);

@@ -91,3 +91,34 @@ describe('scenario files', () => {
     assert.equal(errorsOf(text).length, 2);
   });
 });
+
+describe('readScenario: files that are not scenarios', () => {
+  it('gives one error for a Kubernetes manifest instead of a field-by-field flood', () => {
+    const { scenario, diagnostics } = readScenario(
+      'apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata: {name: web}\nspec: {serviceRef: {name: web, port: 80}}\n',
+      'tgb.yaml',
+    );
+    assert.equal(scenario, undefined);
+    assert.equal(diagnostics.length, 1);
+    assert.match(diagnostics[0]!.message, /kind "TargetGroupBinding" is not a scenario file/);
+    assert.equal(diagnostics[0]!.line, 2);
+  });
+
+  it('gives at most two errors for prose (the first YAML error and what the file is)', () => {
+    const prose = '# Title\n\nSome text: with a colon\nmore text\n- a list item\n  * bullet\n';
+    const { diagnostics } = readScenario(prose, 'README.md');
+    assert.ok(diagnostics.length <= 2, JSON.stringify(diagnostics));
+    assert.ok(
+      diagnostics.some((d) => /is not a scenario file|must be a mapping|has no kind|invalid YAML/.test(d.message)),
+    );
+  });
+
+  it('still accepts a scenario that leaves kind out', () => {
+    const { scenario, diagnostics } = readScenario('clusters: [{name: blue}]\n', 's.yaml');
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+    assert.ok(scenario);
+  });
+});
