@@ -131,3 +131,12 @@ describe('cutover validate', () => {
     assert.equal(r.code, 2);
   });
 });
+
+describe('cutover validate: the scenario kind it dispatches on', () => {
+  it('is the kind the scenario validator defines', async () => {
+    const { SCENARIO_KIND } = await import('../../src/sandbox/scenario/load.ts');
+    const r = await runCli(['validate', 'scenarios/default.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`ok scenarios/default\\.yaml \\(${SCENARIO_KIND}: 2 clusters`));
+  });
+});

@@ -1,12 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Diagnostic, ExitCode, InvalidInputError, plural } from '../../errors.ts';
-import { readScenario, SCENARIO_KIND } from '../../sandbox/scenario/load.ts';
 import { documentKind } from '../../spec/document-kind.ts';
 import { checkRolloutSource, readText } from '../../spec/load.ts';
 import { KIND } from '../../spec/types.ts';
 import { readYaml } from '../../spec/yaml-source.ts';
 import type { CommandContext } from '../context.ts';
+
+/** The scenario `kind`; the scenario validator itself is loaded only when a scenario file is seen. */
+const SCENARIO_KIND = 'SandboxScenario';
 
 interface Args {
   files: string[];
@@ -56,6 +58,7 @@ async function check(file: string, cwd: string): Promise<FileResult> {
   const known = documentKind(src, file, { kinds: [KIND, SCENARIO_KIND], noun: 'a cutover file' });
   if ('diagnostics' in known) return { file, ok: false, diagnostics: known.diagnostics };
   if (known.kind === SCENARIO_KIND) {
+    const { readScenario } = await import('../../sandbox/scenario/load.ts');
     const { scenario, diagnostics } = readScenario(text!, file);
     if (!scenario) return { file, ok: false, diagnostics };
     const summary = `${SCENARIO_KIND}: ${plural(scenario.clusters.length, 'cluster')}, ${plural(scenario.faults.length, 'fault')}`;
