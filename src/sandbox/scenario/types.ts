@@ -1,3 +1,5 @@
+import type { HealthCheckSettings } from '../elbv2/types.ts';
+
 /**
  * A sandbox scenario, validated and normalized (durations in milliseconds, rates as fractions).
  * The YAML surface form is ./scenario-shape.ts (documented in the README) and read by ./load.ts; the default
@@ -55,14 +57,11 @@ export interface RuleDef {
   forward: WeightedTargetGroup[];
 }
 
-export interface HealthCheckDef {
-  path: string;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  healthyThreshold: number;
-  unhealthyThreshold: number;
-  matcher: string;
-}
+/** The health check settings a scenario sets: those of the ELBv2 model, less protocol/port/enabled. */
+export type HealthCheckDef = Pick<
+  HealthCheckSettings,
+  'path' | 'intervalSeconds' | 'timeoutSeconds' | 'healthyThreshold' | 'unhealthyThreshold' | 'matcher'
+>;
 
 /** Which pods a target group holds at start: a cluster's ready endpoints of one Service port. */
 export interface InitialRegistration {
