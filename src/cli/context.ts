@@ -28,6 +28,3 @@ export interface CommandContext {
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
 }
-
-/** Each command module under src/cli/commands/ exports `run`, returning the process exit code. */
-export type CommandRun<A> = (args: A, ctx: CommandContext) => Promise<number>;

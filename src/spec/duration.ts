@@ -6,8 +6,6 @@ import { CutoverError, cutText } from '../errors.ts';
  * spaces and no sign. A bare `0` is zero; any other bare number is rejected because its unit is
  * a guess. The result is whole milliseconds.
  */
-export const DURATION_GRAMMAR =
-  '`<number><unit>` parts, units `h` `m` `s` `ms` largest first, e.g. `30s`, `5m`, `1h30m`, `1.5h`';
 export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms))+$/;
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };

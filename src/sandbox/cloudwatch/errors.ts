@@ -29,4 +29,3 @@ export const validationError = (message: string) => new AwsError('ValidationErro
 export const invalidNextToken = (message = 'The service returned an invalid NextToken.') =>
   new AwsError('InvalidNextToken', message, 400);
 export const resourceNotFound = (message: string) => new AwsError('ResourceNotFound', message, 404);
-export const limitExceeded = (message: string) => new AwsError('LimitExceeded', message, 400);

@@ -22,9 +22,3 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   return ak.length === bk.length && ak.every((k) => Object.hasOwn(bo, k) && deepEqual(ao[k], bo[k]));
 }
-
-/** Drops keys whose value is undefined (JSON cannot carry them). */
-export function withoutUndefined<T extends Record<string, any>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-}

@@ -4,12 +4,12 @@
  * CustomResourceDefinition starts being served.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, forbidden, invalid, notFound } from './errors.ts';
+import { alreadyExists, badRequest, forbidden, invalid, notFound } from './errors.ts';
 import { clone, isPlainObject } from './json-util.ts';
 import { applyCreateDefaults, checkDecode, crdResourceDefs } from './kind-rules.ts';
 import type { ResourceDef, ResourceRef } from './resources.ts';
 import type { StoreCore } from './store-core.ts';
-import { alreadyExistsErr, checkKind, dropEmptyMeta, groupResource, objectKey } from './store-helpers.ts';
+import { checkKind, dropEmptyMeta, groupResource, objectKey } from './store-helpers.ts';
 import type { CreateOptions, KubeObject } from './store-types.ts';
 import { validate } from './validation.ts';
 
@@ -37,7 +37,7 @@ export function prepareNew(core: StoreCore, def: ResourceDef, input: KubeObject,
   dropEmptyMeta(m);
   checkDecode(def, obj);
   validate(def, obj, true);
-  if (core.bucket(def).has(objectKey(def, m.namespace, m.name))) throw alreadyExistsErr(def, m.name);
+  if (core.bucket(def).has(objectKey(def, m.namespace, m.name))) throw alreadyExists(groupResource(def), m.name);
   if (def.namespaced) checkNamespaceOpen(core, def, m.namespace!, m.name);
   m.uid = randomUUID();
   m.creationTimestamp = core.now();

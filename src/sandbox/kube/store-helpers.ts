@@ -1,5 +1,5 @@
 /** Pure helpers of the store: keys, kind checks, change detection, patch dispatch. */
-import { badRequest, type GroupResource, KubeStatusError } from './errors.ts';
+import { badRequest, type GroupResource } from './errors.ts';
 import { deepEqual } from './json-util.ts';
 import type { FieldContext } from './managed-fields.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.ts';
@@ -26,15 +26,6 @@ export function compareKeys(a: string, b: string): number {
 
 export function groupResource(def: ResourceDef): GroupResource {
   return { group: def.group, resource: def.resource };
-}
-
-export function alreadyExistsErr(def: ResourceDef, name: string): KubeStatusError {
-  return new KubeStatusError(
-    409,
-    'AlreadyExists',
-    `${def.group ? `${def.resource}.${def.group}` : def.resource} "${name}" already exists`,
-    { name, ...(def.group ? { group: def.group } : {}), kind: def.resource },
-  );
 }
 
 export function checkKind(def: ResourceDef, obj: Record<string, any>): void {

@@ -186,5 +186,3 @@ export type FaultDef = { atMs: number } & (
   | { kind: 'alarmState'; alarm: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; forMs?: number }
   | { kind: 'traffic'; loadBalancer: string; port: number; rps: number }
 );
-
-export type FaultKind = FaultDef['kind'];
