@@ -58,8 +58,8 @@ async function check(file: string, cwd: string): Promise<FileResult> {
   const known = documentKind(src, file, { kinds: [KIND, SCENARIO_KIND], noun: 'a cutover file' });
   if ('diagnostics' in known) return { file, ok: false, diagnostics: known.diagnostics };
   if (known.kind === SCENARIO_KIND) {
-    const { readScenario } = await import('../../sandbox/scenario/load.ts');
-    const { scenario, diagnostics } = readScenario(text!, file);
+    const { checkScenarioSource } = await import('../../sandbox/scenario/load.ts');
+    const { scenario, diagnostics } = checkScenarioSource(src, file);
     if (!scenario) return { file, ok: false, diagnostics };
     const summary = `${SCENARIO_KIND}: ${plural(scenario.clusters.length, 'cluster')}, ${plural(scenario.faults.length, 'fault')}`;
     return { file, ok: true, summary, diagnostics };

@@ -4,7 +4,7 @@ import { CutoverError, type Diagnostic, InvalidInputError } from '../../errors.t
 import { checkShape, INVALID, type ShapeContext } from '../../spec/check-shape.ts';
 import { documentKind } from '../../spec/document-kind.ts';
 import { sortDiagnostics } from '../../spec/load.ts';
-import { readYaml } from '../../spec/yaml-source.ts';
+import { readYaml, type YamlSource } from '../../spec/yaml-source.ts';
 import { normalize } from './normalize.ts';
 import { checkReferences, ruleContext } from './references.ts';
 import { SCENARIO_KIND, SCENARIO_SHAPE } from './scenario-shape.ts';
@@ -49,7 +49,11 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
  * `scenario` is set when there is no error (warnings allowed).
  */
 export function readScenario(text: string, file = '<scenario>'): { scenario?: Scenario; diagnostics: Diagnostic[] } {
-  const src = readYaml(text, file);
+  return checkScenarioSource(readYaml(text, file), file);
+}
+
+/** readScenario of YAML already read (`cutover validate` reads a file once to learn its kind). */
+export function checkScenarioSource(src: YamlSource, file: string): { scenario?: Scenario; diagnostics: Diagnostic[] } {
   const diagnostics = src.diagnostics.map(forScenarios);
   // A README or a Kubernetes manifest would fail every field check; say once what it is instead.
   // (A scenario may leave `kind` out, so only a document that is not a mapping or names another
