@@ -1,0 +1,156 @@
+import { normalCdf } from './normal.ts';
+
+/**
+ * The statistical core of `compare5xx`: an always-valid sequential test of two binomial
+ * proportions with a margin, checked at every tick for the whole rollout without inflating false
+ * alarms. See src/gates/README.md for the test, its assumptions and its measured error rates.
+ *
+ * θ = p_c − p_b − δ (candidate 5xx rate minus baseline rate minus the allowed increase δ).
+ * From the running totals, θ̂ = X_c/N_c − X_b/N_b − δ with variance V computed at the rates most
+ * likely on the boundary θ = 0 (the restricted MLE, as Farrington–Manning's score test does; it
+ * never collapses to 0 when no errors were seen yet). A one-sided normal-mixture likelihood ratio
+ * (mSPRT, Robbins 1970; Johari et al., "Always valid inference", 2017) with a half-normal mixing
+ * density of scale τ over θ > 0,
+ *
+ *   Λ(θ̂) = 2·√(V/(V+τ²)) · exp(θ̂²τ² / (2V(V+τ²))) · Φ(θ̂τ / √(V(V+τ²))),
+ *
+ * is a nonnegative martingale under θ = 0 (asymptotically, in the normal approximation), so by
+ * Ville's inequality P(Λ ever ≥ 1/α) ≤ α however many looks are taken and whenever they stop.
+ * "Fail" is Λ(θ̂) ≥ 1/α (evidence the candidate is worse than baseline + δ); "pass" is the
+ * mirrored test Λ(−θ̂) ≥ 1/α (evidence it is not). Equivalently, with x* solving Λ(x*) = 1/α, the
+ * always-valid bounds on p_c − p_b are (d̂ − x*, d̂ + x*): fail when the lower one exceeds δ,
+ * pass when the upper one is at most δ.
+ */
+
+/** Running totals of one compare5xx check over the rollout: serialisable, resumable. */
+export interface CompareAccumulator {
+  candidateRequests: number;
+  candidateErrors: number;
+  baselineRequests: number;
+  baselineErrors: number;
+  /** Minutes added so far. */
+  minutes: number;
+  /** End (exclusive, ms) of the last minute added: a minute before it is never counted twice. */
+  throughMs: number;
+}
+
+/** One minute of both sides, as read from CloudWatch (period start in ms). */
+export interface MinuteCounts {
+  t: number;
+  candidateRequests: number;
+  candidateErrors: number;
+  baselineRequests: number;
+  baselineErrors: number;
+}
+
+export function emptyAccumulator(): CompareAccumulator {
+  return { candidateRequests: 0, candidateErrors: 0, baselineRequests: 0, baselineErrors: 0, minutes: 0, throughMs: 0 };
+}
+
+/** Adds the minutes not added before (t ≥ throughMs), in time order. Returns a new accumulator. */
+export function accumulate(acc: CompareAccumulator, minutes: MinuteCounts[], periodMs = 60_000): CompareAccumulator {
+  const next = { ...acc };
+  for (const m of [...minutes].sort((a, b) => a.t - b.t)) {
+    if (m.t < next.throughMs) continue;
+    next.candidateRequests += m.candidateRequests;
+    next.candidateErrors += Math.min(m.candidateErrors, m.candidateRequests);
+    next.baselineRequests += m.baselineRequests;
+    next.baselineErrors += Math.min(m.baselineErrors, m.baselineRequests);
+    next.minutes += 1;
+    next.throughMs = m.t + periodMs;
+  }
+  return next;
+}
+
+export interface SequentialParams {
+  /** δ, the allowed increase of the candidate's rate over the baseline's (a fraction > 0). */
+  maxIncrease: number;
+  /** α = 1 − confidence: the bound on false alarms (and on false passes) over the whole rollout. */
+  confidence: number;
+}
+
+export interface SequentialResult {
+  /** p̂_c − p̂_b. */
+  difference: number;
+  /** Λ for "candidate worse than baseline + δ"; fail at ≥ 1/α. */
+  eFail: number;
+  /** Λ for "candidate within baseline + δ"; pass at ≥ 1/α. */
+  ePass: number;
+  /** Always-valid p-value of "not worse by more than δ": min(1, 1/eFail). */
+  pValue: number;
+  /** Always-valid bounds on p_c − p_b at the configured confidence. */
+  lowerBound: number;
+  upperBound: number;
+  decision: 'fail' | 'pass' | 'undecided';
+}
+
+/** The mixing scale τ: regressions of about the margin's size are the ones to catch quickly. */
+export function mixingScale(maxIncrease: number): number {
+  return Math.max(maxIncrease, 0.001);
+}
+
+/** Judges the totals so far. Needs requests on both sides (callers enforce minRequests). */
+export function sequentialTest(acc: CompareAccumulator, p: SequentialParams): SequentialResult {
+  const { candidateRequests: nc, candidateErrors: xc, baselineRequests: nb, baselineErrors: xb } = acc;
+  const delta = p.maxIncrease;
+  const alpha = 1 - p.confidence;
+  const difference = xc / nc - xb / nb;
+  const theta = difference - delta;
+  const pb = boundaryBaselineRate(xc, nc, xb, nb, delta);
+  const pc = pb + delta;
+  const v = Math.max((pc * (1 - pc)) / nc + (pb * (1 - pb)) / nb, 1e-18);
+  const tau2 = mixingScale(delta) ** 2;
+  const lr = (x: number) => mixtureLikelihoodRatio(x, v, tau2);
+  const eFail = lr(theta);
+  const ePass = lr(-theta);
+  const half = radius(lr, 1 / alpha, Math.sqrt(v));
+  return {
+    difference,
+    eFail,
+    ePass,
+    pValue: Math.min(1, 1 / eFail),
+    lowerBound: difference - half,
+    upperBound: difference + half,
+    decision: eFail >= 1 / alpha ? 'fail' : ePass >= 1 / alpha ? 'pass' : 'undecided',
+  };
+}
+
+/** Λ(x) of the half-normal mixture (see the file comment), for an estimate x with variance v. */
+export function mixtureLikelihoodRatio(x: number, v: number, tau2: number): number {
+  const s = v + tau2;
+  const log = Math.log(2) + 0.5 * Math.log(v / s) + (x * x * tau2) / (2 * v * s);
+  return Math.exp(log) * normalCdf((x * Math.sqrt(tau2)) / Math.sqrt(v * s));
+}
+
+/** The x ≥ 0 where lr(x) reaches `level` (lr rises with x), by bisection. */
+function radius(lr: (x: number) => number, level: number, sd: number): number {
+  let lo = 0;
+  let hi = sd;
+  while (lr(hi) < level && hi < 1e6) hi *= 2;
+  for (let i = 0; i < 100 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (lr(mid) < level) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The baseline rate p maximising the likelihood of both sides' totals subject to
+ * p_c = p + δ (the boundary of "not worse by more than δ"): the root of the log-likelihood's
+ * derivative, which falls strictly on (0, 1 − δ), by bisection.
+ */
+export function boundaryBaselineRate(xc: number, nc: number, xb: number, nb: number, delta: number): number {
+  const slope = (p: number) => xc / (p + delta) - (nc - xc) / (1 - p - delta) + xb / p - (nb - xb) / (1 - p);
+  let lo = 1e-12;
+  let hi = 1 - delta - 1e-12;
+  if (hi <= lo) return 0;
+  if (slope(lo) <= 0) return 0;
+  if (slope(hi) >= 0) return hi;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (slope(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
