@@ -6,9 +6,13 @@ import { normalCdf } from './normal.ts';
  * alarms. See src/gates/README.md for the test, its assumptions and its measured error rates.
  *
  * θ = p_c − p_b − δ (candidate 5xx rate minus baseline rate minus the allowed increase δ).
- * From the running totals, θ̂ = X_c/N_c − X_b/N_b − δ with variance V computed at the rates most
- * likely on the boundary θ = 0 (the restricted MLE, as Farrington–Manning's score test does; it
- * never collapses to 0 when no errors were seen yet). A one-sided normal-mixture likelihood ratio
+ * Each minute i compares the two sides' rates over the same requests' minute, weighted by
+ * wᵢ = n_cᵢn_bᵢ/(n_cᵢ+n_bᵢ) (the Mantel–Haenszel risk-difference weight, the inverse variance of
+ * the minute's difference up to p(1−p)): θ̂ = Σwᵢ(p̂_cᵢ − p̂_bᵢ)/Σwᵢ − δ. Stratifying by minute
+ * keeps θ̂ unbiased when the 5xx rate drifts over time while the split changes (pooled totals
+ * would weigh the candidate's later, higher-share minutes more). Its variance V uses the rates
+ * most likely on the boundary θ = 0 (the restricted MLE on the pooled totals, as
+ * Farrington–Manning's score test does), so it never collapses to 0 before any error is seen. A one-sided normal-mixture likelihood ratio
  * (mSPRT, Robbins 1970; Johari et al., "Always valid inference", 2017) with a half-normal mixing
  * density of scale τ over θ > 0,
  *
@@ -22,13 +26,23 @@ import { normalCdf } from './normal.ts';
  * pass when the upper one is at most δ.
  */
 
-/** Running totals of one compare5xx check over the rollout: serialisable, resumable. */
+/**
+ * Running sums of one compare5xx check over the rollout: serialisable, resumable. Only minutes in
+ * which both sides had requests are compared (and counted in the totals).
+ */
 export interface CompareAccumulator {
   candidateRequests: number;
   candidateErrors: number;
   baselineRequests: number;
   baselineErrors: number;
-  /** Minutes added so far. */
+  /** W = Σ wᵢ, with wᵢ = n_cᵢ·n_bᵢ/(n_cᵢ + n_bᵢ) the minute's weight (its inverse variance up to p(1−p)). */
+  weight: number;
+  /** Σ wᵢ·(p̂_cᵢ − p̂_bᵢ): the minute-by-minute differences, weighted. */
+  weightedDifference: number;
+  /** Σ wᵢ²/n_cᵢ and Σ wᵢ²/n_bᵢ, for the variance of the weighted difference. */
+  candidateInformation: number;
+  baselineInformation: number;
+  /** Minutes added so far (with or without traffic on both sides). */
   minutes: number;
   /** End (exclusive, ms) of the last minute added: a minute before it is never counted twice. */
   throughMs: number;
@@ -44,7 +58,18 @@ export interface MinuteCounts {
 }
 
 export function emptyAccumulator(): CompareAccumulator {
-  return { candidateRequests: 0, candidateErrors: 0, baselineRequests: 0, baselineErrors: 0, minutes: 0, throughMs: 0 };
+  return {
+    candidateRequests: 0,
+    candidateErrors: 0,
+    baselineRequests: 0,
+    baselineErrors: 0,
+    weight: 0,
+    weightedDifference: 0,
+    candidateInformation: 0,
+    baselineInformation: 0,
+    minutes: 0,
+    throughMs: 0,
+  };
 }
 
 /** Adds the minutes not added before (t ≥ throughMs), in time order. Returns a new accumulator. */
@@ -52,12 +77,22 @@ export function accumulate(acc: CompareAccumulator, minutes: MinuteCounts[], per
   const next = { ...acc };
   for (const m of [...minutes].sort((a, b) => a.t - b.t)) {
     if (m.t < next.throughMs) continue;
-    next.candidateRequests += m.candidateRequests;
-    next.candidateErrors += Math.min(m.candidateErrors, m.candidateRequests);
-    next.baselineRequests += m.baselineRequests;
-    next.baselineErrors += Math.min(m.baselineErrors, m.baselineRequests);
     next.minutes += 1;
     next.throughMs = m.t + periodMs;
+    const nc = m.candidateRequests;
+    const nb = m.baselineRequests;
+    if (nc <= 0 || nb <= 0) continue;
+    const xc = Math.min(m.candidateErrors, nc);
+    const xb = Math.min(m.baselineErrors, nb);
+    const w = (nc * nb) / (nc + nb);
+    next.candidateRequests += nc;
+    next.candidateErrors += xc;
+    next.baselineRequests += nb;
+    next.baselineErrors += xb;
+    next.weight += w;
+    next.weightedDifference += w * (xc / nc - xb / nb);
+    next.candidateInformation += (w * w) / nc;
+    next.baselineInformation += (w * w) / nb;
   }
   return next;
 }
@@ -70,7 +105,7 @@ export interface SequentialParams {
 }
 
 export interface SequentialResult {
-  /** p̂_c − p̂_b. */
+  /** The weighted minute-by-minute difference of rates, Σ wᵢ(p̂_cᵢ − p̂_bᵢ) / Σ wᵢ. */
   difference: number;
   /** Λ for "candidate worse than baseline + δ"; fail at ≥ 1/α. */
   eFail: number;
@@ -89,16 +124,18 @@ export function mixingScale(maxIncrease: number): number {
   return Math.max(maxIncrease, 0.001);
 }
 
-/** Judges the totals so far. Needs requests on both sides (callers enforce minRequests). */
+/** Judges the sums so far. Needs a compared minute (callers enforce minRequests on both sides). */
 export function sequentialTest(acc: CompareAccumulator, p: SequentialParams): SequentialResult {
   const { candidateRequests: nc, candidateErrors: xc, baselineRequests: nb, baselineErrors: xb } = acc;
   const delta = p.maxIncrease;
   const alpha = 1 - p.confidence;
-  const difference = xc / nc - xb / nb;
+  const w = acc.weight;
+  const difference = acc.weightedDifference / w;
   const theta = difference - delta;
   const pb = boundaryBaselineRate(xc, nc, xb, nb, delta);
   const pc = pb + delta;
-  const v = Math.max((pc * (1 - pc)) / nc + (pb * (1 - pb)) / nb, 1e-18);
+  const info = pc * (1 - pc) * acc.candidateInformation + pb * (1 - pb) * acc.baselineInformation;
+  const v = Math.max(info / (w * w), 1e-18);
   const tau2 = mixingScale(delta) ** 2;
   const lr = (x: number) => mixtureLikelihoodRatio(x, v, tau2);
   const eFail = lr(theta);

@@ -10,14 +10,11 @@ import {
 } from '../../src/gates/sequential.ts';
 import { MIN, T0 } from './fixtures.ts';
 
-const totals = (nc: number, xc: number, nb: number, xb: number): CompareAccumulator => ({
-  candidateRequests: nc,
-  candidateErrors: xc,
-  baselineRequests: nb,
-  baselineErrors: xb,
-  minutes: 1,
-  throughMs: T0 + MIN,
-});
+/** One compared minute with these counts. */
+const totals = (nc: number, xc: number, nb: number, xb: number): CompareAccumulator =>
+  accumulate(emptyAccumulator(), [
+    { t: T0, candidateRequests: nc, candidateErrors: xc, baselineRequests: nb, baselineErrors: xb },
+  ]);
 const params = { maxIncrease: 0.005, confidence: 0.95 };
 
 describe('accumulate', () => {
@@ -32,14 +29,43 @@ describe('accumulate', () => {
     let acc = accumulate(emptyAccumulator(), [m(1), m(0)]);
     acc = JSON.parse(JSON.stringify(acc));
     acc = accumulate(acc, [m(1), m(2)]);
-    assert.deepEqual(acc, {
-      candidateRequests: 30,
-      candidateErrors: 3,
-      baselineRequests: 270,
-      baselineErrors: 6,
-      minutes: 3,
-      throughMs: T0 + 3 * MIN,
+    const w = (10 * 90) / 100;
+    const round = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 1e9) / 1e9]));
+    assert.deepEqual(
+      round(acc),
+      round({
+        candidateRequests: 30,
+        candidateErrors: 3,
+        baselineRequests: 270,
+        baselineErrors: 6,
+        weight: 3 * w,
+        weightedDifference: 3 * w * (1 / 10 - 2 / 90),
+        candidateInformation: (3 * w * w) / 10,
+        baselineInformation: (3 * w * w) / 90,
+        minutes: 3,
+        throughMs: T0 + 3 * MIN,
+      }),
+    );
+  });
+
+  it('GIVEN a minute with no requests on one side THEN it is passed over but not compared', () => {
+    const acc = accumulate(emptyAccumulator(), [
+      { t: T0, candidateRequests: 0, candidateErrors: 0, baselineRequests: 100, baselineErrors: 5 },
+    ]);
+    assert.deepEqual(acc, { ...emptyAccumulator(), minutes: 1, throughMs: T0 + MIN });
+  });
+
+  it('GIVEN equal splits every minute THEN the weighted difference is the pooled one', () => {
+    const m = (i: number, xc: number, xb: number) => ({
+      t: T0 + i * MIN,
+      candidateRequests: 500,
+      candidateErrors: xc,
+      baselineRequests: 9500,
+      baselineErrors: xb,
     });
+    const acc = accumulate(emptyAccumulator(), [m(0, 5, 40), m(1, 1, 60)]);
+    const r = sequentialTest(acc, params);
+    assert.ok(Math.abs(r.difference - (6 / 1000 - 100 / 19000)) < 1e-12);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  DRIFTING_RATE,
   FIVE_PERCENT,
   ROLLOUT_SHARES,
   repeatedZGate,
@@ -41,6 +42,19 @@ describe('compare5xx error rates by simulation', () => {
     const r = simulate(sequentialGate(params), world(ROLLOUT_SHARES, 0.005), 500, seeded(12));
     assert.ok(r.failRate <= 0.01, `false alarm rate ${r.failRate}`);
     assert.ok(r.passRate >= 0.95, `pass rate ${r.passRate}`);
+  });
+
+  it('GIVEN a 5xx rate both clusters share that jumps while the candidate carries more THEN no false alarm, where pooled totals would raise one', () => {
+    const drift = {
+      requestsPerMinute: 12_000,
+      shares: ROLLOUT_SHARES,
+      baselineRate: DRIFTING_RATE,
+      candidateRate: DRIFTING_RATE,
+    };
+    const ours = simulate(sequentialGate(params), drift, 500, seeded(14));
+    assert.ok(ours.failRate <= 0.05, `false alarm rate ${ours.failRate}`);
+    const pooled = simulate(repeatedZGate(params), drift, 500, seeded(14));
+    assert.ok(pooled.failRate > 0.5, `pooled z-test false alarm rate ${pooled.failRate}`);
   });
 
   const regressions: Array<[string, number, number, number]> = [

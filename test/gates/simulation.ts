@@ -36,9 +36,12 @@ export interface Scenario {
   requestsPerMinute: number;
   /** Candidate share (0–1) at each look; its length is the number of looks. */
   shares: number[];
-  baselineRate: number;
-  candidateRate: number;
+  /** 5xx rates: one for every look, or one per look (a rate that drifts over time). */
+  baselineRate: number | number[];
+  candidateRate: number | number[];
 }
+
+const at = (rate: number | number[], look: number): number => (typeof rate === 'number' ? rate : rate[look]!);
 
 /** A gate fed one minute at a time: says fail, pass or undecided after each. */
 export type Gate = (m: MinuteCounts) => 'fail' | 'pass' | 'undecided';
@@ -119,9 +122,9 @@ export function simulate(
       const m: MinuteCounts = {
         t: look * 60_000,
         candidateRequests: nc,
-        candidateErrors: binomial(rand, nc, scenario.candidateRate),
+        candidateErrors: binomial(rand, nc, at(scenario.candidateRate, look)),
         baselineRequests: nb,
-        baselineErrors: binomial(rand, nb, scenario.baselineRate),
+        baselineErrors: binomial(rand, nb, at(scenario.baselineRate, look)),
       };
       const d = g(m);
       if (d === 'fail') {
@@ -144,5 +147,10 @@ export function simulate(
 
 /** 30 looks: 10 minutes at each of 5%, 25% and 50% candidate share. */
 export const ROLLOUT_SHARES = [...Array(10).fill(0.05), ...Array(10).fill(0.25), ...Array(10).fill(0.5)];
+/**
+ * A 5xx rate that both clusters share and that drifts: 0.2% for 20 looks, then 3% for 10 (an
+ * upstream dependency failing for everyone while the candidate carries 50%).
+ */
+export const DRIFTING_RATE = [...Array(20).fill(0.002), ...Array(10).fill(0.03)];
 /** 30 looks all at 5%: the hardest place to catch a regression. */
 export const FIVE_PERCENT = Array(30).fill(0.05);
