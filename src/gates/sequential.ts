@@ -113,7 +113,7 @@ export interface SequentialResult {
   ePass: number;
   /** Always-valid p-value of "not worse by more than δ": min(1, 1/eFail). */
   pValue: number;
-  /** Always-valid bounds on p_c − p_b at the configured confidence. */
+  /** Bounds on p_c − p_b at the configured confidence, with the variance at the margin (the decision's). */
   lowerBound: number;
   upperBound: number;
   decision: 'fail' | 'pass' | 'undecided';

@@ -21,7 +21,7 @@ export interface VerdictNumbers {
   baselineRate?: number;
   /** compare5xx: the always-valid p-value for "candidate is worse by more than the margin". */
   pValue?: number;
-  /** compare5xx: always-valid confidence bounds on candidate rate − baseline rate. */
+  /** compare5xx: the decision's bounds on candidate rate − baseline rate (variance at the margin; see README). */
   lowerBound?: number;
   upperBound?: number;
   /** healthyTargets. */
