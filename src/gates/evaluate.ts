@@ -47,12 +47,18 @@ export function evaluateTick(
     }
     const m = inputs.metrics;
     if ('error' in m) {
+      const subject =
+        c.type === 'target5xxRate'
+          ? ` ${c.cluster}`
+          : c.type === 'compare5xx'
+            ? ` ${c.candidate} vs ${c.baseline}`
+            : '';
       return {
         check: i,
         type: c.type,
         outcome: 'inconclusive',
         numbers: {},
-        description: `${c.type} metrics unreadable (${m.error}) inconclusive`,
+        description: `${c.type}${subject} metrics unreadable (${m.error}) inconclusive`,
       };
     }
     if (c.type === 'target5xxRate') return evaluateTarget5xxRate(i, c, m);
