@@ -18,8 +18,9 @@ import {
  */
 const params = { maxIncrease: 0.005, confidence: 0.95, minRequests: 100 };
 const ROLLOUTS = 2000;
-/** Three standard deviations of a rate near α measured over 2,000 rollouts. */
-const TOLERANCE = 3 * Math.sqrt((0.05 * 0.95) / ROLLOUTS);
+/** Three standard deviations of a rate near α measured over `n` rollouts. */
+const tolerance = (n: number) => 3 * Math.sqrt((0.05 * 0.95) / n);
+const TOLERANCE = tolerance(ROLLOUTS);
 const world = (shares: number[], candidateRate: number): Scenario => ({
   requestsPerMinute: 12_000,
   shares,
@@ -31,6 +32,12 @@ describe('compare5xx error rates by simulation', () => {
   it('GIVEN the worst case the margin allows (candidate exactly δ worse) THEN false alarms over a whole rollout stay ≤ α', () => {
     const r = simulate(sequentialGate(params), world(ROLLOUT_SHARES, 0.01), ROLLOUTS, seeded(11));
     assert.ok(r.failRate <= 0.05 + TOLERANCE, `false alarm rate ${r.failRate}`);
+  });
+
+  it('GIVEN the worst case at low traffic (60 candidate requests a minute at 5%) THEN false alarms still stay ≤ α', () => {
+    const low = { ...world(ROLLOUT_SHARES, 0.01), requestsPerMinute: 1_200 };
+    const r = simulate(sequentialGate(params), low, 1000, seeded(15));
+    assert.ok(r.failRate <= 0.05 + tolerance(1000), `false alarm rate ${r.failRate}`);
   });
 
   it('GIVEN the same worst case THEN a fixed-level z-test repeated at every look alarms far more often than α (the simulation can see inflation)', () => {
