@@ -22,6 +22,7 @@ export { buildMetricQueries, MAX_QUERIES, NAMESPACE } from './metric-queries.ts'
 export type { MetricDataResultLike, MetricReadings, SeriesReading } from './metric-results.ts';
 export { parseMetricData } from './metric-results.ts';
 export { evaluateElb5xxRate, evaluateTarget5xxRate } from './rate-checks.ts';
+export { alarmStatesFrom, alarmTransitionsFrom, targetHealthFrom } from './sdk-inputs.ts';
 export type { CompareAccumulator, MinuteCounts, SequentialParams, SequentialResult } from './sequential.ts';
 export { accumulate, emptyAccumulator, sequentialTest } from './sequential.ts';
 export type { GateEvent, GateLimits, GateState, GateStep, StepProgress } from './step-rules.ts';
