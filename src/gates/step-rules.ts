@@ -14,6 +14,7 @@ import { ownsWindow } from './windows.ts';
  * - Inconclusive ticks of the step's own windows form a streak; a streak longer than
  *   `inconclusiveLimit` counts as one failed tick and starts again (fail closed: a step with no
  *   evidence ends in rollback, never in promotion). A pass ends the streak.
+ * - Each window is counted once: a tick repeating an already judged window is ignored.
  * - A step advances only when its bake has elapsed and at least one tick of its own (window
  *   wholly after the verified write) passed; a step with no applicable checks on its bake alone.
  *   Passes and inconclusives of windows that are not the step's own neither help nor count.
@@ -45,6 +46,11 @@ export interface GateState {
   compare: Record<string, CompareAccumulator>;
   /** Set once the gates call for rollback; every later event keeps it. */
   rollback: { reason: string } | null;
+  /**
+   * End of the latest window judged (ms). A tick whose window ends no later was judged already
+   * (a driver resumed after a crash may run it again): it is ignored, so nothing counts twice.
+   */
+  judgedThroughMs: number;
 }
 
 export type GateEvent =
@@ -60,7 +66,7 @@ export interface GateStep {
 }
 
 export function initialGateState(): GateState {
-  return { failures: 0, inconclusiveStreak: 0, step: null, compare: {}, rollback: null };
+  return { failures: 0, inconclusiveStreak: 0, step: null, compare: {}, rollback: null, judgedThroughMs: 0 };
 }
 
 export function reduceGate(state: GateState, event: GateEvent, limits: GateLimits): GateStep {
@@ -83,10 +89,19 @@ export function reduceGate(state: GateState, event: GateEvent, limits: GateLimit
   }
 }
 
-function onTick(state: GateState, tick: TickResult, limits: GateLimits): GateStep {
-  const owned = state.step !== null && ownsWindow(tick.window, state.step.verifiedAtMs);
+function onTick(previous: GateState, tick: TickResult, limits: GateLimits): GateStep {
+  // An alarm is about now, not about the window: it rolls back even on a repeated window.
   const alarm = tick.verdicts.find((v) => v.type === 'alarm' && v.outcome === 'fail');
-  if (alarm) return rollBack(state, alarm.description);
+  if (alarm) return rollBack(previous, alarm.description);
+  if (tick.window.endMs <= previous.judgedThroughMs) {
+    return {
+      state: previous,
+      rollback: false,
+      description: `${tick.description} (window judged already; not counted again)`,
+    };
+  }
+  const state = { ...previous, judgedThroughMs: tick.window.endMs };
+  const owned = state.step !== null && ownsWindow(tick.window, state.step.verifiedAtMs);
   if (tick.outcome === 'fail') {
     return countFailure(
       { ...state, inconclusiveStreak: 0, step: bump(state.step, owned, false) },

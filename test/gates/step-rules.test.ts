@@ -40,7 +40,9 @@ function started(requiresPass = true): GateState {
   ).state;
 }
 const LIMITS = { failureLimit: 1, inconclusiveLimit: 2 };
-const seq = (s: string, m = 1) => [...s].map((c) => tick(c === 'p' ? 'pass' : c === 'f' ? 'fail' : 'inconclusive', m));
+/** Ticks over consecutive minutes from minute `m`: `p` pass, `f` fail, `i` inconclusive. */
+const seq = (s: string, m = 1) =>
+  [...s].map((c, i) => tick(c === 'p' ? 'pass' : c === 'f' ? 'fail' : 'inconclusive', m + i));
 
 describe('reduceGate', () => {
   const table: Array<[string, GateLimits, TickResult[], number, number]> = [
@@ -59,7 +61,7 @@ describe('reduceGate', () => {
       2,
     ],
     [
-      'a failed alarm rolls back at once whatever the limit',
+      'a failed alarm rolls back at once whatever the limit, even on a repeated window',
       { failureLimit: 5, inconclusiveLimit: 2 },
       [tick('pass'), tick('fail', 1, 'alarm')],
       2,
@@ -75,10 +77,12 @@ describe('reduceGate', () => {
     [
       "inconclusives of windows not the step's own do not",
       { failureLimit: 0, inconclusiveLimit: 0 },
-      seq('iii', 0),
+      seq('iii', -2),
       0,
       0,
     ],
+    ['the same failed window judged twice (a resumed driver) counts once', LIMITS, [tick('fail'), tick('fail')], 0, 1],
+    ['an earlier window after a later one is not judged', LIMITS, [tick('fail', 2), tick('fail', 1)], 0, 1],
   ];
   for (const [name, limits, ticks, rollsBackAt, failures] of table) {
     it(`GIVEN ${name} THEN ${rollsBackAt ? `rollback at tick ${rollsBackAt}` : 'no rollback'}`, () => {
@@ -112,7 +116,7 @@ describe('reduceGate', () => {
 
 describe('stepReady', () => {
   it("GIVEN only passes of windows that are not the step's own THEN it waits, even after the bake", () => {
-    const { state } = run(LIMITS, seq('pp', 0));
+    const { state } = run(LIMITS, [tick('pass', 0)]);
     const r = stepReady(state, VERIFIED + 10 * MIN);
     assert.equal(r.ready, false);
     assert.match(r.why, /waiting for a passing tick of its own \(0 judged so far\)/);
