@@ -55,7 +55,8 @@ export interface GateState {
 
 export type GateEvent =
   | { type: 'stepStarted'; index: number; verifiedAtMs: number; bakeMs: number; requiresPass: boolean }
-  | { type: 'tick'; tick: TickResult }
+  /** `compare`: the accumulators evaluateTick returned with the tick, kept in the state. */
+  | { type: 'tick'; tick: TickResult; compare?: Record<string, CompareAccumulator> }
   | { type: 'alarmPoll'; verdict: Verdict };
 
 /** What an event did, in one line, for the log. */
@@ -85,7 +86,7 @@ export function reduceGate(state: GateState, event: GateEvent, limits: GateLimit
       if (event.verdict.outcome === 'fail') return rollBack(state, event.verdict.description);
       return { state, rollback: false, description: event.verdict.description };
     case 'tick':
-      return onTick(state, event.tick, limits);
+      return onTick(event.compare ? { ...state, compare: event.compare } : state, event.tick, limits);
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { emptyAccumulator } from '../../src/gates/sequential.ts';
 import type { GateLimits, GateState } from '../../src/gates/step-rules.ts';
 import { initialGateState, reduceGate, stepReady } from '../../src/gates/step-rules.ts';
 import type { TickResult } from '../../src/gates/tick.ts';
@@ -111,6 +112,14 @@ describe('reduceGate', () => {
     const fired = reduceGate(ok.state, { type: 'alarmPoll', verdict: verdict('fail', 'alarm') }, LIMITS);
     assert.equal(fired.rollback, true);
     assert.equal(fired.state.rollback?.reason, 'alarm fail');
+  });
+});
+
+describe('the gate state keeps compare5xx accumulators', () => {
+  it('GIVEN a tick with accumulators THEN the state holds them for the next evaluateTick', () => {
+    const acc = { ...emptyAccumulator(), candidateRequests: 600, minutes: 1, throughMs: T0 + 2 * MIN };
+    const r = reduceGate(started(), { type: 'tick', tick: tick('pass'), compare: { 2: acc } }, LIMITS);
+    assert.deepEqual(JSON.parse(JSON.stringify(r.state)).compare, { 2: acc });
   });
 });
 
