@@ -12,6 +12,7 @@ import {
   ROLLOUT_SHARES,
   repeatedZGate,
   type Scenario,
+  SIXTY_AT_FIVE_PERCENT,
   seeded,
   sequentialGate,
   simulate,
@@ -38,6 +39,11 @@ function scenarios(rpm: number): Array<[string, 'false alarm' | 'detection', Sce
     ['healthy (same rate), 5→25→50%', 'false alarm', s(ROLLOUT_SHARES, 0.005, 0.005)],
     ['worst allowed (+δ exactly), 5→25→50%', 'false alarm', s(ROLLOUT_SHARES, 0.005, 0.01)],
     ['shared drift 0.2%→3%, 5→25→50%', 'false alarm', s(ROLLOUT_SHARES, DRIFTING_RATE, DRIFTING_RATE)],
+    [
+      'rare errors, worst allowed (0.05% vs 0.55%), 60 looks at 5%',
+      'false alarm',
+      s(SIXTY_AT_FIVE_PERCENT, 0.0005, 0.0055),
+    ],
     ['3× regression (1.5%) at 5%', 'detection', s(FIVE_PERCENT, 0.005, 0.015)],
     ['10× regression (5%) at 5%', 'detection', s(FIVE_PERCENT, 0.005, 0.05)],
   ];

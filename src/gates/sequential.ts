@@ -12,7 +12,8 @@ import { normalCdf } from './normal.ts';
  * keeps θ̂ unbiased when the 5xx rate drifts over time while the split changes (pooled totals
  * would weigh the candidate's later, higher-share minutes more). Its variance V uses the rates
  * most likely on the boundary θ = 0 (the restricted MLE on the pooled totals, as
- * Farrington–Manning's score test does), so it never collapses to 0 before any error is seen. A one-sided normal-mixture likelihood ratio
+ * Farrington–Manning's score test does) plus one pseudo-error per side, so it never collapses to 0
+ * before any error is seen and stays sound when errors are rare. A one-sided normal-mixture likelihood ratio
  * (mSPRT, Robbins 1970; Johari et al., "Always valid inference", 2017) with a half-normal mixing
  * density of scale τ over θ > 0,
  *
@@ -134,7 +135,12 @@ export function sequentialTest(acc: CompareAccumulator, p: SequentialParams): Se
   const theta = difference - delta;
   const pb = boundaryBaselineRate(xc, nc, xb, nb, delta);
   const pc = pb + delta;
-  const info = pc * (1 - pc) * acc.candidateInformation + pb * (1 - pb) * acc.baselineInformation;
+  // One pseudo-error per side in the variance: with rare errors the counts are skewed (Poisson-like)
+  // and the plain normal approximation alarms slightly above α at small counts; the term fades as
+  // requests accumulate (README: error rates, rare events).
+  const vc = Math.min(0.5, pc + 1 / nc);
+  const vb = Math.min(0.5, pb + 1 / nb);
+  const info = vc * (1 - vc) * acc.candidateInformation + vb * (1 - vb) * acc.baselineInformation;
   const v = Math.max(info / (w * w), 1e-18);
   const tau2 = mixingScale(delta) ** 2;
   const lr = (x: number) => mixtureLikelihoodRatio(x, v, tau2);

@@ -6,6 +6,7 @@ import {
   ROLLOUT_SHARES,
   repeatedZGate,
   type Scenario,
+  SIXTY_AT_FIVE_PERCENT,
   seeded,
   sequentialGate,
   simulate,
@@ -37,6 +38,17 @@ describe('compare5xx error rates by simulation', () => {
   it('GIVEN the worst case at low traffic (60 candidate requests a minute at 5%) THEN false alarms still stay ≤ α', () => {
     const low = { ...world(ROLLOUT_SHARES, 0.01), requestsPerMinute: 1_200 };
     const r = simulate(sequentialGate(params), low, 1000, seeded(15));
+    assert.ok(r.failRate <= 0.05 + tolerance(1000), `false alarm rate ${r.failRate}`);
+  });
+
+  it('GIVEN rare errors (baseline 0.05%, under one candidate error a minute) at the worst case THEN false alarms stay ≤ α', () => {
+    const rare = {
+      requestsPerMinute: 2_000,
+      shares: SIXTY_AT_FIVE_PERCENT,
+      baselineRate: 0.0005,
+      candidateRate: 0.0055,
+    };
+    const r = simulate(sequentialGate(params), rare, 1000, seeded(16));
     assert.ok(r.failRate <= 0.05 + tolerance(1000), `false alarm rate ${r.failRate}`);
   });
 

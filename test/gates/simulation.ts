@@ -152,5 +152,7 @@ export const ROLLOUT_SHARES = [...Array(10).fill(0.05), ...Array(10).fill(0.25),
  * upstream dependency failing for everyone while the candidate carries 50%).
  */
 export const DRIFTING_RATE = [...Array(20).fill(0.002), ...Array(10).fill(0.03)];
+/** 60 looks all at 5%: rare errors (0.05% baseline) at 2,000 requests a minute, 100 on the candidate. */
+export const SIXTY_AT_FIVE_PERCENT = Array(60).fill(0.05);
 /** 30 looks all at 5%: the hardest place to catch a regression. */
 export const FIVE_PERCENT = Array(30).fill(0.05);
