@@ -1,5 +1,5 @@
 /**
- * `npm run bench gates`: the compare5xx test's error rates by simulation, beside two naive gates
+ * `npm run bench -- gates`: the compare5xx test's error rates by simulation, beside two naive gates
  * measured in the same run on the same traffic — a fixed threshold on each minute's difference
  * (what a hand-written CloudWatch gate does) and a fixed-level z-test repeated at every look.
  * Every rollout has 30 looks (one a minute); a rollout stops at its first fail.
