@@ -3,7 +3,17 @@
  * Numerical Recipes (`erfcc`, Chebyshev fit, fractional error < 1.2e-7 everywhere).
  */
 export function normalCdf(x: number): number {
-  return 1 - 0.5 * erfc(x / Math.SQRT2);
+  // Φ(x) = erfc(−x/√2)/2: no subtraction from 1, so the lower tail keeps its precision.
+  return 0.5 * erfc(-x / Math.SQRT2);
+}
+
+/**
+ * log Φ(x), finite far into the lower tail (Φ(−40) underflows to 0): below −30 the asymptotic
+ * log φ(x) − log(−x), whose relative error there is under 1/x² ≈ 0.1%.
+ */
+export function logNormalCdf(x: number): number {
+  if (x > -30) return Math.log(normalCdf(x));
+  return (-x * x) / 2 - Math.log(-x) - 0.5 * Math.log(2 * Math.PI);
 }
 
 function erfc(x: number): number {

@@ -1,4 +1,4 @@
-import { normalCdf } from './normal.ts';
+import { logNormalCdf } from './normal.ts';
 
 /**
  * The statistical core of `compare5xx`: an always-valid sequential test of two binomial
@@ -161,8 +161,9 @@ export function sequentialTest(acc: CompareAccumulator, p: SequentialParams): Se
 /** Λ(x) of the half-normal mixture (see the file comment), for an estimate x with variance v. */
 export function mixtureLikelihoodRatio(x: number, v: number, tau2: number): number {
   const s = v + tau2;
+  // In logs: for a large |x| the exponential overflows while Φ underflows.
   const log = Math.log(2) + 0.5 * Math.log(v / s) + (x * x * tau2) / (2 * v * s);
-  return Math.exp(log) * normalCdf((x * Math.sqrt(tau2)) / Math.sqrt(v * s));
+  return Math.exp(log + logNormalCdf((x * Math.sqrt(tau2)) / Math.sqrt(v * s)));
 }
 
 /** The x ≥ 0 where lr(x) reaches `level` (lr rises with x), by bisection. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { logNormalCdf, normalCdf } from '../../src/gates/normal.ts';
 import type { CompareAccumulator } from '../../src/gates/sequential.ts';
 import {
   accumulate,
@@ -130,6 +131,18 @@ describe('sequentialTest', () => {
     });
   }
 
+  it('GIVEN overwhelming evidence either way THEN finite numbers (no NaN from an overflow meeting an underflow)', () => {
+    const worse = sequentialTest(totals(1_000_000, 500_000, 19_000_000, 1000), params);
+    assert.equal(worse.decision, 'fail');
+    assert.equal(worse.pValue, 0);
+    assert.ok(Number.isFinite(worse.ePass) && worse.ePass >= 0);
+    const fine = sequentialTest(totals(10_000_000, 0, 190_000_000, 19_000), params);
+    assert.equal(fine.decision, 'pass');
+    assert.equal(fine.pValue, 1);
+    assert.ok(Number.isFinite(fine.eFail) && fine.eFail >= 0);
+    assert.ok(Number.isFinite(fine.lowerBound) && Number.isFinite(fine.upperBound));
+  });
+
   it('GIVEN a higher confidence THEN wider bounds and fewer decisions', () => {
     const acc = totals(600, 12, 11400, 57);
     const loose = sequentialTest(acc, { maxIncrease: 0.005, confidence: 0.8 });
@@ -137,5 +150,24 @@ describe('sequentialTest', () => {
     assert.ok(strict.upperBound - strict.lowerBound > loose.upperBound - loose.lowerBound);
     assert.equal(loose.decision, 'fail');
     assert.equal(strict.decision, 'undecided');
+  });
+});
+
+describe('normal CDF', () => {
+  it('GIVEN known quantiles THEN Φ and log Φ match them, deep into the tail', () => {
+    const table: Array<[number, number]> = [
+      [0, 0.5],
+      [1.6448536, 0.95],
+      [-2.3263479, 0.01],
+      [-8, 6.22096057e-16],
+    ];
+    for (const [x, p] of table) {
+      assert.ok(Math.abs(normalCdf(x) - p) / p < 1e-5, `Φ(${x}) = ${normalCdf(x)}`);
+      assert.ok(Math.abs(logNormalCdf(x) - Math.log(p)) < 1e-5);
+    }
+    // log Φ(−40) = −804.6084420137538 (Φ itself underflows to 0).
+    assert.equal(normalCdf(-40), 0);
+    assert.ok(Math.abs(logNormalCdf(-40) - -804.6084420137538) < 0.01);
+    assert.ok(Math.abs(logNormalCdf(-29.999) - logNormalCdf(-30.001)) < 0.1);
   });
 });
