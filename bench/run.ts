@@ -10,3 +10,7 @@ if (!only || only === 'sandbox') {
   const { main } = await import('./sandbox.ts');
   await main();
 }
+if (!only || only === 'gates') {
+  const { benchGates } = await import('./gates.ts');
+  console.log(`\n## gates: compare5xx error rates${benchGates()}`);
+}
