@@ -237,7 +237,7 @@ describe('driver', () => {
   it('GIVEN an approval step WHEN reached THEN it waits for promote', async () => {
     const rollout = structuredClone(loaded.rollout);
     rollout.spec.steps.splice(2, 0, { kind: 'approve', index: 2 });
-    rollout.spec.steps.forEach((s, i) => (s.index = i));
+    for (const [i, s] of rollout.spec.steps.entries()) s.index = i;
     const plan = buildPlan(rollout);
     const run = start({ plan });
     await until(run, () => run.world.record?.phase === 'awaitingApproval');
