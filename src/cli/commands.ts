@@ -17,18 +17,7 @@ export interface CommandEntry {
  * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
  * rather than "unknown command".
  */
-export const NOT_BUILT = [
-  'run',
-  'status',
-  'pause',
-  'resume',
-  'promote',
-  'abort',
-  'bind',
-  'agent',
-  'demo',
-  'iam-policy',
-] as const;
+export const NOT_BUILT = ['run', 'status', 'pause', 'resume', 'promote', 'abort', 'bind', 'agent', 'demo'] as const;
 
 export const commands: CommandEntry[] = [
   {
@@ -55,6 +44,12 @@ export const commands: CommandEntry[] = [
     describe: 'Print the JSON Schema of rollout files (for editors and CI)',
     builder: (y) => y,
     load: () => import('./commands/schema.ts'),
+  },
+  {
+    command: 'iam-policy <file>',
+    describe: 'Print the least-privilege IAM policy the driver needs for a rollout, scoped to its ARNs',
+    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    load: () => import('./commands/iam-policy.ts'),
   },
   {
     command: 'sandbox',
