@@ -1,5 +1,6 @@
+import type { BindingObject } from './binding-spec.ts';
 import type { RegisteredTarget } from './target-diff.ts';
-import type { Target } from './types.ts';
+import type { EndpointSliceInfo, NodeInfo, PodInfo, ServiceInfo, Target } from './types.ts';
 
 /**
  * What the reconciler needs from AWS and Kubernetes, shaped around its tasks. Adapters in
@@ -23,4 +24,24 @@ export interface TargetGroupPort {
 export interface OwnershipStore {
   load(binding: string): Promise<Set<string>>;
   save(binding: string, owned: Set<string>): Promise<void>;
+}
+
+/** The cluster as the controller reads and writes it (informer caches and a few writes). */
+export interface ClusterView {
+  bindings(): BindingObject[];
+  binding(namespace: string, name: string): BindingObject | undefined;
+  service(namespace: string, name: string): ServiceInfo | undefined;
+  slicesOf(namespace: string, service: string): EndpointSliceInfo[];
+  /** Pods of a namespace by name. */
+  podsIn(namespace: string): ReadonlyMap<string, PodInfo>;
+  nodes(): NodeInfo[];
+  patchBindingStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
+  setFinalizers(namespace: string, name: string, finalizers: string[]): Promise<void>;
+  setPodCondition(
+    namespace: string,
+    pod: string,
+    c: { type: string; status: string; reason: string; message: string },
+  ): Promise<void>;
+  event(binding: BindingObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  ownership(namespace: string): OwnershipStore;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Desired } from './desired-targets.ts';
 import { allowedByPattern, allowedByTag, type GuardRail } from './guard-rail.ts';
 import type { OwnershipStore, TargetGroupPort } from './ports.ts';
-import { batches, diffTargets } from './target-diff.ts';
+import { batches, diffTargets, type RegisteredTarget } from './target-diff.ts';
 import type { BindingSpec, Target } from './types.ts';
 import { targetKey } from './types.ts';
 
@@ -15,6 +15,7 @@ import { targetKey } from './types.ts';
 
 /** Why a reconcile could not converge; becomes the Ready condition's reason. */
 export type FailureReason =
+  | 'InvalidSpec'
   | 'ServiceNotFound'
   | 'PortNotFound'
   | 'NotANodePortService'
@@ -43,6 +44,8 @@ export interface ReconcileResult {
   checkpoint: string | undefined;
   /** Registered targets by state after this pass (undefined when AWS was not asked). */
   states?: Record<string, number>;
+  /** Every target after this pass with its state (read, with this pass's changes applied). */
+  targets?: RegisteredTarget[];
   registered: number;
   deregistered: number;
   /** AWS calls this pass made. */
@@ -131,16 +134,21 @@ export async function reconcileBinding(
       for (const t of changes.deregister) left.delete(targetKey(t));
       await deps.ownership.save(b.name, left);
     }
-    const states = countStates(current, desired.targets, changes.deregister);
+    const targets = afterChanges(current, desired.targets, changes.deregister);
+    const states: Record<string, number> = {};
+    for (const t of targets) states[t.state] = (states[t.state] ?? 0) + 1;
     return done({
       ready: true,
       reason: 'Reconciled',
       message: `${desired.targets.length} targets desired; registered ${changes.register.length}, deregistered ${changes.deregister.length}`,
       checkpoint,
       states,
+      targets,
       registered: changes.register.length,
       deregistered: changes.deregister.length,
-      ...(desired.waitingOnGate.length ? { requeueAfterMs: GATE_RECHECK_MS } : {}),
+      // Look again soon while pods wait on the gate or targets are still being checked, so gates
+      // and the status's healthy count follow the load balancer's verdict.
+      ...(desired.waitingOnGate.length || states.initial ? { requeueAfterMs: GATE_RECHECK_MS } : {}),
     });
   } catch (e) {
     const reason = deps.classify(e);
@@ -154,17 +162,19 @@ export async function reconcileBinding(
   }
 }
 
-/** Target states after the pass: what DescribeTargetHealth said, with this pass's changes applied. */
-function countStates(
-  current: ReadonlyArray<{ id: string; port: number; state: string }>,
+/** The targets after the pass: what DescribeTargetHealth said, with this pass's changes applied. */
+function afterChanges(
+  current: readonly RegisteredTarget[],
   desired: readonly Target[],
   deregistered: readonly Target[],
-): Record<string, number> {
-  const byKey = new Map(current.map((t) => [targetKey(t), t.state]));
-  for (const t of deregistered) byKey.set(targetKey(t), 'draining');
-  for (const t of desired)
-    if (!byKey.has(targetKey(t)) || byKey.get(targetKey(t)) === 'draining') byKey.set(targetKey(t), 'initial');
-  const out: Record<string, number> = {};
-  for (const s of byKey.values()) out[s] = (out[s] ?? 0) + 1;
-  return out;
+): RegisteredTarget[] {
+  const byKey = new Map(current.map((t) => [targetKey(t), { ...t }]));
+  for (const t of deregistered) byKey.set(targetKey(t), { id: t.id, port: t.port, state: 'draining' });
+  for (const t of desired) {
+    const k = targetKey(t);
+    if (!byKey.has(k) || byKey.get(k)!.state === 'draining') {
+      byKey.set(k, { id: t.id, port: t.port, state: 'initial', reason: 'Elb.RegistrationInProgress' });
+    }
+  }
+  return [...byKey.values()];
 }

@@ -8,6 +8,8 @@ export interface RegisteredTarget {
   id: string;
   port: number;
   state: string;
+  reason?: string;
+  description?: string;
 }
 
 export interface TargetChanges {
