@@ -46,6 +46,47 @@ export const commands: CommandEntry[] = [
     load: () => import('./commands/schema.ts'),
   },
   {
+    command: 'agent',
+    describe: "Reconcile a cluster's TargetGroupBindings: register its own pods (or nodes) in its target groups",
+    builder: (y) =>
+      y
+        .option('cluster-name', {
+          type: 'string',
+          demandOption: true,
+          describe: "this cluster's name (guard rail tag cutover.dev/cluster)",
+        })
+        .option('context', { type: 'string', describe: 'kubeconfig context (default: the current one, or in-cluster)' })
+        .option('namespace', {
+          type: 'string',
+          array: true,
+          describe: 'only bindings in these namespaces (default: all)',
+        })
+        .option('binding-api', {
+          choices: ['cutover.dev/v1alpha1', 'elbv2.k8s.aws/v1beta1'],
+          default: 'cutover.dev/v1alpha1',
+          describe:
+            "which TargetGroupBinding to reconcile (elbv2.k8s.aws: the AWS Load Balancer Controller's, where it does not run)",
+        })
+        .option('allow-target-group', {
+          type: 'string',
+          array: true,
+          describe:
+            'target group ARN patterns this agent may manage (* matches any run); others need the tag cutover.dev/cluster=<cluster-name>',
+        })
+        .option('install-crds', {
+          type: 'boolean',
+          default: false,
+          describe: 'create the binding CRD when the cluster lacks it',
+        })
+        .option('region', { type: 'string', describe: 'AWS region of the target groups (default: AWS_REGION)' })
+        .option('resync', {
+          type: 'string',
+          default: '30m',
+          describe: 'full pass with AWS calls this often, even when nothing changed',
+        }),
+    load: () => import('./commands/agent.ts'),
+  },
+  {
     command: 'iam-policy <file>',
     describe: 'Print the least-privilege IAM policy the driver needs for a rollout, scoped to its ARNs',
     builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
