@@ -87,6 +87,25 @@ export const commands: CommandEntry[] = [
     load: () => import('./commands/agent.ts'),
   },
   {
+    command: 'bind <file>',
+    describe: 'Apply a TargetGroupBinding for every route into every cluster of a rollout (server-side apply)',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('dry-run', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the manifests instead of applying them',
+        })
+        .option('cluster', { type: 'string', array: true, describe: 'only these clusters (default: every cluster)' })
+        .option('binding-api', {
+          choices: ['cutover.dev/v1alpha1', 'elbv2.k8s.aws/v1beta1'],
+          default: 'cutover.dev/v1alpha1',
+          describe: 'the binding kind to write',
+        }),
+    load: () => import('./commands/bind.ts'),
+  },
+  {
     command: 'iam-policy <file>',
     describe: 'Print the least-privilege IAM policy the driver needs for a rollout, scoped to its ARNs',
     builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
