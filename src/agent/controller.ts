@@ -4,6 +4,7 @@ import { backoffDelay } from './backoff.ts';
 import { bindingSpec } from './binding-spec.ts';
 import { desiredTargets, resolveServicePort } from './desired-targets.ts';
 import type { GuardRail } from './guard-rail.ts';
+import type { AgentMetrics } from './metrics.ts';
 import type { ClusterView, TargetGroupPort } from './ports.ts';
 import { gateConditionType, gateStatus } from './readiness-gate.ts';
 import { type ReconcileDeps, type ReconcileResult, reconcileBinding } from './reconcile.ts';
@@ -28,6 +29,7 @@ export interface AgentOptions {
   /** Full pass over every binding with AWS calls, however quiet the cluster (checkpoints cleared). */
   resyncMs: number;
   classify: ReconcileDeps['classify'];
+  metrics?: AgentMetrics;
 }
 
 interface BindingState {
@@ -154,6 +156,7 @@ export class AgentController {
     this.stats.reconciles++;
     this.stats.awsCalls += r.calls;
     st.checkpoint = r.checkpoint;
+    this.observe(key, namespace, spec, r);
     if (r.registered || r.deregistered)
       log.info({ msg: 'targets changed', registered: r.registered, deregistered: r.deregistered });
     await this.writeStatus(obj, st, r, r.states);
@@ -170,6 +173,34 @@ export class AgentController {
       // A timed look-again is a verification pass: it reads target health even if nothing in the
       // cluster changed.
       if (r.requeueAfterMs) this.requeue(key, st, r.requeueAfterMs, true);
+    }
+  }
+
+  private observe(key: string, namespace: string, spec: BindingSpec, r: ReconcileResult): void {
+    const m = this.o.metrics;
+    if (!m) return;
+    m.reconciles.inc({ result: r.reason });
+    if (r.states) {
+      const states = new Set([
+        'healthy',
+        'unhealthy',
+        'initial',
+        'unused',
+        'draining',
+        'unavailable',
+        ...Object.keys(r.states),
+      ]);
+      for (const state of states) m.targets.set({ binding: key, state }, r.states[state] ?? 0);
+    }
+    if (!r.newTargets?.length) return;
+    const byIp = new Map<string, string>();
+    for (const s of this.view.slicesOf(namespace, spec.serviceRef.name)) {
+      for (const e of s.endpoints) if (e.pod && e.addresses[0]) byIp.set(e.addresses[0], e.pod);
+    }
+    const pods = this.view.podsIn(namespace);
+    for (const t of r.newTargets) {
+      const readyAt = pods.get(byIp.get(t.id) ?? '')?.containersReadyAt;
+      if (readyAt !== undefined) m.readyToRegistered.observe(Math.max(0, this.o.clock.now() - readyAt) / 1000);
     }
   }
 

@@ -48,6 +48,8 @@ export interface ReconcileResult {
   targets?: RegisteredTarget[];
   registered: number;
   deregistered: number;
+  /** The targets this pass registered. */
+  newTargets?: Target[];
   /** AWS calls this pass made. */
   calls: number;
   /** Retry after this long (errors, or gated pods still waiting for health). */
@@ -144,6 +146,7 @@ export async function reconcileBinding(
       checkpoint,
       states,
       targets,
+      newTargets: changes.register,
       registered: changes.register.length,
       deregistered: changes.deregister.length,
       // Look again soon while pods wait on the gate or targets are still being checked, so gates

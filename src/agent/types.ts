@@ -62,6 +62,8 @@ export interface PodInfo {
   /** Condition type → status ('True' | 'False' | 'Unknown'). */
   conditions: Record<string, string>;
   readinessGates: string[];
+  /** When ContainersReady last turned True (epoch ms), for the ready → registered latency. */
+  containersReadyAt?: number;
 }
 
 export interface NodeInfo {

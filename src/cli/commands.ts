@@ -83,6 +83,10 @@ export const commands: CommandEntry[] = [
           type: 'string',
           default: '30m',
           describe: 'full pass with AWS calls this often, even when nothing changed',
+        })
+        .option('ops-addr', {
+          type: 'string',
+          describe: 'serve /healthz, /readyz and /metrics on HOST:PORT (e.g. 0.0.0.0:8080)',
         }),
     load: () => import('./commands/agent.ts'),
   },

@@ -39,7 +39,12 @@ export function sliceInfo(s: V1EndpointSlice): EndpointSliceInfo {
 }
 
 export function podInfo(p: V1Pod): PodInfo {
+  const containersReady = p.status?.conditions?.find((c) => c.type === 'ContainersReady' && c.status === 'True');
+  const readyAt = containersReady?.lastTransitionTime
+    ? new Date(containersReady.lastTransitionTime).getTime()
+    : Number.NaN;
   return {
+    ...(Number.isFinite(readyAt) ? { containersReadyAt: readyAt } : {}),
     name: p.metadata?.name ?? '',
     deleting: Boolean(p.metadata?.deletionTimestamp),
     conditions: Object.fromEntries((p.status?.conditions ?? []).map((c) => [c.type, c.status])),

@@ -53,6 +53,8 @@ describe('cutover agent', () => {
         '--install-crds',
         '--allow-target-group',
         '*:targetgroup/web-blue/*',
+        '--ops-addr',
+        '127.0.0.1:0',
       ],
       { cwd: REPO_ROOT, env: { ...process.env, ...sandbox.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -89,6 +91,17 @@ describe('cutover agent', () => {
       await until('4 registered targets', async () => {
         const t = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
         return t.TargetHealthDescriptions?.length === 4;
+      });
+      const ops = /metrics on (http:\/\/[\d.:]+)/.exec(stdout)?.[1];
+      assert.ok(ops, stdout);
+      assert.equal((await fetch(`${ops}/healthz`)).status, 200);
+      assert.equal((await fetch(`${ops}/readyz`)).status, 200);
+      await until('registration counted', async () => {
+        const text = await (await fetch(`${ops}/metrics`)).text();
+        return (
+          /cutover_agent_aws_calls_total\{operation="RegisterTargets",result="ok"\} 1/.test(text) &&
+          /cutover_agent_pod_ready_to_registered_seconds_count 4/.test(text)
+        );
       });
       child.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);

@@ -1,10 +1,12 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AgentController } from '../../agent/controller.ts';
+import { AgentMetrics } from '../../agent/metrics.ts';
 import { classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
 import { CutoverError } from '../../errors.ts';
 import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
 import { installBindingCrds } from '../../kube/crds.ts';
 import { loadKubeConfig } from '../../kube/kubeconfig.ts';
+import { type OpsServer, startOpsServer } from '../../kube/ops-server.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
@@ -18,6 +20,7 @@ export interface AgentArgs {
   installCrds: boolean;
   region?: string;
   resync: string;
+  opsAddr?: string;
 }
 
 /** `cutover agent`: reconciles TargetGroupBindings of one cluster until interrupted. */
@@ -43,7 +46,8 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     onChange: (kind, ns, obj) => controller?.changed(kind, ns, obj.metadata?.name ?? ''),
     onError: (what, e) => log.warn({ msg: 'watch failed; restarting', what, err: e }),
   });
-  controller = new AgentController(cluster.view(), elbTargetGroup(elb), {
+  const metrics = new AgentMetrics();
+  controller = new AgentController(cluster.view(), metrics.instrument(elbTargetGroup(elb)), {
     cluster: args.clusterName,
     guard: { cluster: args.clusterName, allow: args.allowTargetGroup ?? [] },
     namespaces: args.namespace ?? [],
@@ -52,9 +56,14 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     random: Math.random,
     resyncMs,
     classify: classifyElbError,
+    metrics,
   });
+  let synced = false;
+  const ops = args.opsAddr ? await startOps(args.opsAddr, () => synced, metrics) : undefined;
   await cluster.start();
+  synced = true;
   controller.start();
+  if (ops) ctx.out.line(`agent ${args.clusterName}: /healthz, /readyz and /metrics on ${ops.url}`);
   ctx.out.line(
     `agent ${args.clusterName}: watching ${api.group}/${api.version} TargetGroupBindings${args.namespace?.length ? ` in ${args.namespace.join(', ')}` : ' in every namespace'}`,
   );
@@ -64,7 +73,25 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   });
   await controller.stop();
   await cluster.stop();
+  await ops?.close();
   elb.destroy();
   ctx.out.line(`agent ${args.clusterName}: stopped`);
   return 0;
+}
+
+async function startOps(addr: string, ready: () => boolean, metrics: AgentMetrics): Promise<OpsServer> {
+  const m = /^(.*):(\d+)$/.exec(addr);
+  if (!m || Number(m[2]) > 65535) {
+    throw new CutoverError('E_USAGE', '--ops-addr must be HOST:PORT', {
+      value: addr,
+      hint: 'e.g. 0.0.0.0:8080, or 127.0.0.1:0 for any free port',
+    });
+  }
+  const host = (m[1] || '0.0.0.0').replace(/^\[(.*)\]$/, '$1');
+  return startOpsServer({
+    host,
+    port: Number(m[2]),
+    ready,
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
 }
