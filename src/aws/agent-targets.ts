@@ -2,7 +2,7 @@ import {
   DeregisterTargetsCommand,
   DescribeTagsCommand,
   DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client,
+  ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TargetGroupPort } from '../agent/ports.ts';
@@ -61,3 +61,12 @@ export const classifyElbError: ReconcileDeps['classify'] = (e) => {
   if (code === 'Throttling' || code === 'ThrottlingException') return 'Throttled';
   return 'AwsError';
 };
+
+/**
+ * The agent's ELBv2 client: the standard credential chain (IRSA / EKS Pod Identity in a
+ * cluster), the given region, adaptive retries; AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 is
+ * honoured by the SDK itself (the sandbox's env file sets it).
+ */
+export function agentElbClient(region: string): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
+}

@@ -1,7 +1,6 @@
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AgentController } from '../../agent/controller.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
-import { classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
+import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
 import { CutoverError } from '../../errors.ts';
 import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
 import { installBindingCrds } from '../../kube/crds.ts';
@@ -36,7 +35,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   const clock = clockFromEnv(ctx.env);
   const kc = loadKubeConfig(args.context);
   if (args.installCrds) await installBindingCrds(kc, api);
-  const elb = new ElasticLoadBalancingV2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
+  const elb = agentElbClient(region);
   let controller: AgentController | undefined;
   const log = ctx.log.child({ cluster: args.clusterName });
   const cluster = new AgentCluster({
