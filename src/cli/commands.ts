@@ -111,8 +111,19 @@ export const commands: CommandEntry[] = [
   },
   {
     command: 'iam-policy <file>',
-    describe: 'Print the least-privilege IAM policy the driver needs for a rollout, scoped to its ARNs',
-    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    describe: 'Print the least-privilege IAM policy the driver (or --agent) needs for a rollout, scoped to its ARNs',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('agent', {
+          type: 'boolean',
+          default: false,
+          describe: "the agent's policy: register/deregister in its cluster's target groups",
+        })
+        .option('cluster', {
+          type: 'string',
+          describe: 'with --agent: only this cluster (default: one policy per cluster)',
+        }),
     load: () => import('./commands/iam-policy.ts'),
   },
   {

@@ -83,3 +83,32 @@ export function driverPolicy(rollout: RolloutSpec): IamPolicy {
   }
   return { Version: '2012-10-17', Statement: statements };
 }
+
+/**
+ * The agent's policy in one cluster: register and deregister in that cluster's own target groups
+ * only (the rollout's groups for the cluster), and the reads that take no resource scoping.
+ */
+export function agentPolicy(rollout: RolloutSpec, cluster: string): IamPolicy {
+  const groups = [...new Set(rollout.spec.routes.map((r) => r.targetGroups[cluster]).filter((a): a is string => !!a))];
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ReadTargetHealthAndTags',
+        Effect: 'Allow',
+        Action: [
+          'elasticloadbalancing:DescribeTargetHealth',
+          'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeTags',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'RegisterThisClustersTargets',
+        Effect: 'Allow',
+        Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+        Resource: groups,
+      },
+    ],
+  };
+}

@@ -57,3 +57,17 @@ describe('driver IAM policy', () => {
     );
   });
 });
+
+describe('agent IAM policy', () => {
+  it("GIVEN a cluster WHEN printed THEN it may register only in that cluster's target groups", async () => {
+    const { agentPolicy } = await import('../../src/plan/iam-policy.ts');
+    const p = agentPolicy(rollout(), 'green');
+    const write = p.Statement.find((s) => s.Action.includes('elasticloadbalancing:RegisterTargets'));
+    assert.deepEqual(write?.Resource, [
+      'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-green/00000000000000aa',
+    ]);
+    for (const s of p.Statement.filter((x) => x.Resource === '*')) {
+      for (const a of s.Action) assert.match(a, /:Describe\w+$/);
+    }
+  });
+});
