@@ -87,6 +87,16 @@ export const commands: CommandEntry[] = [
         .option('ops-addr', {
           type: 'string',
           describe: 'serve /healthz, /readyz and /metrics on HOST:PORT (e.g. 0.0.0.0:8080)',
+        })
+        .option('leader-elect', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'run as one of several replicas: only the holder of the Lease cutover-agent-<cluster-name> reconciles',
+        })
+        .option('leader-election-namespace', {
+          type: 'string',
+          describe: 'namespace of the Lease (default: POD_NAMESPACE, else cutover-system)',
         }),
     load: () => import('./commands/agent.ts'),
   },

@@ -5,6 +5,7 @@ import { CutoverError } from '../../errors.ts';
 import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
 import { installBindingCrds } from '../../kube/crds.ts';
 import { loadKubeConfig } from '../../kube/kubeconfig.ts';
+import { campaign } from '../../kube/leader.ts';
 import { type OpsServer, startOpsServer } from '../../kube/ops-server.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { clockFromEnv } from '../../util/clock.ts';
@@ -20,6 +21,8 @@ export interface AgentArgs {
   region?: string;
   resync: string;
   opsAddr?: string;
+  leaderElect: boolean;
+  leaderElectionNamespace?: string;
 }
 
 /** `cutover agent`: reconciles TargetGroupBindings of one cluster until interrupted. */
@@ -59,6 +62,24 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   });
   let synced = false;
   const ops = args.opsAddr ? await startOps(args.opsAddr, () => synced, metrics) : undefined;
+  const leadership = args.leaderElect
+    ? campaign({
+        kc,
+        namespace: args.leaderElectionNamespace ?? ctx.env.POD_NAMESPACE ?? 'cutover-system',
+        name: `cutover-agent-${args.clusterName}`,
+        identity: `${ctx.env.HOSTNAME ?? 'agent'}-${process.pid}`,
+        clock,
+      })
+    : undefined;
+  if (leadership) {
+    ctx.out.line(`agent ${args.clusterName}: waiting to lead (lease cutover-agent-${args.clusterName})`);
+    const led = await Promise.race([leadership.acquired.then(() => true), aborted(ctx.signal).then(() => false)]);
+    if (!led) {
+      await leadership.stop();
+      await ops?.close();
+      return 0;
+    }
+  }
   await cluster.start();
   synced = true;
   controller.start();
@@ -66,13 +87,20 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   ctx.out.line(
     `agent ${args.clusterName}: watching ${api.group}/${api.version} TargetGroupBindings${args.namespace?.length ? ` in ${args.namespace.join(', ')}` : ' in every namespace'}`,
   );
-  await new Promise<void>((resolve) => {
-    if (ctx.signal.aborted) return resolve();
-    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  const lost = await Promise.race([
+    aborted(ctx.signal).then(() => undefined),
+    leadership?.lost ?? new Promise<never>(() => {}),
+  ]);
   await controller.stop();
   await cluster.stop();
+  await leadership?.stop();
   await ops?.close();
+  if (lost) {
+    throw new CutoverError('E_LEADERSHIP_LOST', `agent ${args.clusterName} lost leadership: ${lost}`, {
+      hint: 'another replica leads now; this one exits so it restarts as a standby',
+      exitCode: 1,
+    });
+  }
   elb.destroy();
   ctx.out.line(`agent ${args.clusterName}: stopped`);
   return 0;
@@ -92,5 +120,12 @@ async function startOps(addr: string, ready: () => boolean, metrics: AgentMetric
     port: Number(m[2]),
     ready,
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
