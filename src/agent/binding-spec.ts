@@ -27,27 +27,31 @@ export interface BindingObject {
   status?: Record<string, unknown>;
 }
 
+/** What a binding says, before its target group is looked up (name → ARN, target type). */
+export type RawBinding = Omit<BindingSpec, 'targetGroupARN' | 'targetType'> & {
+  targetGroupARN?: string;
+  targetGroupName?: string;
+  targetType?: BindingSpec['targetType'];
+};
+
 /** The binding's spec as the reconciler reads it, or why it cannot be read. */
-export function bindingSpec(o: BindingObject): { ok: true; spec: BindingSpec } | { ok: false; message: string } {
+export function bindingSpec(o: BindingObject): { ok: true; spec: RawBinding } | { ok: false; message: string } {
   const s = o.spec ?? {};
   const where = `${o.metadata.namespace}/${o.metadata.name}`;
   if (!s.serviceRef?.name || s.serviceRef.port === undefined) {
     return { ok: false, message: `binding ${where} needs spec.serviceRef.name and spec.serviceRef.port` };
   }
-  if (!s.targetGroupARN) {
+  if (!s.targetGroupARN && !s.targetGroupName) {
+    return { ok: false, message: `binding ${where} needs spec.targetGroupARN or spec.targetGroupName` };
+  }
+  if (s.targetType !== undefined && s.targetType !== 'ip' && s.targetType !== 'instance') {
     return {
       ok: false,
-      message: s.targetGroupName
-        ? `binding ${where}: targetGroupName is not resolved yet; set spec.targetGroupARN`
-        : `binding ${where} needs spec.targetGroupARN`,
+      message: `binding ${where}: targetType must be ip or instance (got ${JSON.stringify(s.targetType)})`,
     };
   }
-  const targetType = s.targetType ?? 'ip';
-  if (targetType !== 'ip' && targetType !== 'instance') {
-    return {
-      ok: false,
-      message: `binding ${where}: targetType must be ip or instance (got ${JSON.stringify(targetType)})`,
-    };
+  if (s.nodeSelector && s.targetType === 'ip') {
+    return { ok: false, message: `binding ${where}: nodeSelector applies to targetType instance only` };
   }
   return {
     ok: true,
@@ -55,8 +59,9 @@ export function bindingSpec(o: BindingObject): { ok: true; spec: BindingSpec } |
       namespace: o.metadata.namespace,
       name: o.metadata.name,
       serviceRef: { name: s.serviceRef.name, port: s.serviceRef.port },
-      targetGroupARN: s.targetGroupARN,
-      targetType,
+      ...(s.targetGroupARN ? { targetGroupARN: s.targetGroupARN } : {}),
+      ...(s.targetGroupName ? { targetGroupName: s.targetGroupName } : {}),
+      ...(s.targetType ? { targetType: s.targetType } : {}),
       ...(s.nodeSelector ? { nodeSelector: s.nodeSelector } : {}),
       ...(s.ipAddressType === 'ipv6' ? { ipAddressType: 'ipv6' as const } : {}),
       ...(s.multiClusterTargetGroup ? { multiClusterTargetGroup: true } : {}),

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../util/clock.ts';
 import { backoffDelay } from './backoff.ts';
-import { bindingSpec } from './binding-spec.ts';
+import { bindingSpec, type RawBinding } from './binding-spec.ts';
 import { desiredTargets, resolveServicePort } from './desired-targets.ts';
 import type { GuardRail } from './guard-rail.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { ClusterView, TargetGroupPort } from './ports.ts';
 import { gateConditionType, gateStatus } from './readiness-gate.ts';
-import { type ReconcileDeps, type ReconcileResult, reconcileBinding } from './reconcile.ts';
+import { type FailureReason, type ReconcileDeps, type ReconcileResult, reconcileBinding } from './reconcile.ts';
 import type { BindingSpec, Target } from './types.ts';
 import { targetKey } from './types.ts';
 
@@ -42,6 +42,7 @@ interface BindingState {
 export class AgentController {
   private readonly queue = new Set<string>();
   private readonly state = new Map<string, BindingState>();
+  private readonly resolved = new Map<string, { generation: number; spec: BindingSpec }>();
   private draining: Promise<void> | undefined;
   private stopped = false;
   private cancelResync: (() => void) | undefined;
@@ -127,7 +128,13 @@ export class AgentController {
       await this.writeStatus(obj, st, { ready: false, reason: 'InvalidSpec', message: parsed.message }, undefined);
       return;
     }
-    const spec = parsed.spec;
+    const resolved = await this.resolve(key, obj.metadata.generation ?? 0, parsed.spec);
+    if (!resolved.ok) {
+      await this.writeStatus(obj, st, { ready: false, reason: resolved.reason, message: resolved.message }, undefined);
+      if (resolved.reason !== 'InvalidSpec') this.requeue(key, st, backoffDelay(st.failures++, this.o.random));
+      return;
+    }
+    const spec = resolved.spec;
     const deps: ReconcileDeps = {
       tg: this.tg,
       ownership: this.view.ownership(namespace),
@@ -174,6 +181,53 @@ export class AgentController {
       // cluster changed.
       if (r.requeueAfterMs) this.requeue(key, st, r.requeueAfterMs, true);
     }
+  }
+
+  /**
+   * Completes a binding from its target group, once per generation: the ARN of a
+   * `targetGroupName`, and the target type when the binding leaves it out (as the AWS Load
+   * Balancer Controller does, from the group's TargetType).
+   */
+  private async resolve(
+    key: string,
+    generation: number,
+    raw: RawBinding,
+  ): Promise<{ ok: true; spec: BindingSpec } | { ok: false; reason: FailureReason; message: string }> {
+    const cached = this.resolved.get(key);
+    if (cached && cached.generation === generation) return { ok: true, spec: cached.spec };
+    let arn = raw.targetGroupARN;
+    let type = raw.targetType;
+    if (!arn || !type) {
+      const ref = arn ? { arn } : { name: raw.targetGroupName! };
+      let group: Awaited<ReturnType<TargetGroupPort['describeGroup']>>;
+      try {
+        group = await this.tg.describeGroup(ref);
+      } catch (e) {
+        return { ok: false, reason: this.o.classify(e), message: e instanceof Error ? e.message : String(e) };
+      }
+      if (!group) {
+        return {
+          ok: false,
+          reason: 'TargetGroupNotFound',
+          message: `target group ${arn ?? raw.targetGroupName} not found`,
+        };
+      }
+      arn = group.arn;
+      if (!type) {
+        if (group.targetType !== 'ip' && group.targetType !== 'instance') {
+          return {
+            ok: false,
+            reason: 'InvalidSpec',
+            message: `target group ${group.name} has TargetType ${group.targetType}; a binding registers ip or instance targets`,
+          };
+        }
+        type = group.targetType;
+      }
+    }
+    const spec: BindingSpec = { ...raw, targetGroupARN: arn, targetType: type };
+    delete (spec as RawBinding).targetGroupName;
+    this.resolved.set(key, { generation, spec });
+    return { ok: true, spec };
   }
 
   private observe(key: string, namespace: string, spec: BindingSpec, r: ReconcileResult): void {

@@ -62,6 +62,9 @@ export class AgentMetrics {
         port.deregister(arn, t),
       ),
       tags: count('DescribeTags', (arn: string) => port.tags(arn)),
+      describeGroup: count('DescribeTargetGroups', (ref: Parameters<TargetGroupPort['describeGroup']>[0]) =>
+        port.describeGroup(ref),
+      ),
     };
   }
 }

@@ -15,6 +15,15 @@ export interface TargetGroupPort {
   deregister(targetGroupArn: string, targets: Target[]): Promise<void>;
   /** Tags of the target group (for the guard rail's `cutover.dev/cluster` tag). */
   tags(targetGroupArn: string): Promise<Record<string, string>>;
+  /** DescribeTargetGroups of one group, by ARN or by name; undefined when there is none. */
+  describeGroup(ref: { arn: string } | { name: string }): Promise<TargetGroupInfo | undefined>;
+}
+
+export interface TargetGroupInfo {
+  arn: string;
+  name: string;
+  targetType: string;
+  vpcId?: string;
 }
 
 /**

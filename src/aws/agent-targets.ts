@@ -1,6 +1,7 @@
 import {
   DeregisterTargetsCommand,
   DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
@@ -43,6 +44,25 @@ export function elbTargetGroup(
     },
     async deregister(TargetGroupArn, targets) {
       await elb.send(new DeregisterTargetsCommand({ TargetGroupArn, Targets: targets.map(wire) }));
+    },
+    async describeGroup(ref) {
+      try {
+        const out = await elb.send(
+          new DescribeTargetGroupsCommand('arn' in ref ? { TargetGroupArns: [ref.arn] } : { Names: [ref.name] }),
+        );
+        const g = out.TargetGroups?.[0];
+        return g
+          ? {
+              arn: g.TargetGroupArn ?? '',
+              name: g.TargetGroupName ?? '',
+              targetType: g.TargetType ?? 'instance',
+              ...(g.VpcId ? { vpcId: g.VpcId } : {}),
+            }
+          : undefined;
+      } catch (e) {
+        if ((e as { name?: string }).name?.replace(/Exception$/, '') === 'TargetGroupNotFound') return undefined;
+        throw e;
+      }
     },
     async tags(arn) {
       const out = await elb.send(new DescribeTagsCommand({ ResourceArns: [arn] }));

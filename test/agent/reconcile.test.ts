@@ -43,6 +43,9 @@ class FakeGroup implements TargetGroupPort, OwnershipStore {
   async tags() {
     return this.tagValues;
   }
+  async describeGroup() {
+    return { arn: TG, name: 'web-blue', targetType: 'ip' };
+  }
   async load(binding: string) {
     return new Set(this.owned.get(binding));
   }
@@ -138,6 +141,7 @@ describe('reconcile a binding', () => {
       describeTargets: () => g.describeTargets(),
       deregister: (a, x) => g.deregister(a, x),
       tags: () => g.tags(),
+      describeGroup: () => g.describeGroup(),
       register: async () => {
         throw err;
       },
