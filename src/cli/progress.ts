@@ -43,7 +43,9 @@ export function summaryLine(plan: Plan, r: DriverResult): string {
     case 'completed':
       return r.message ?? `rollout ${plan.name} completed: ${finalShares(plan)}`;
     case 'rolledBack':
-      return `rollout ${plan.name} rolled back at ${at}: ${r.reason ?? 'unknown reason'}; traffic is back on ${plan.from}`;
+      return r.moved
+        ? `rollout ${plan.name} rolled back at ${at}: ${r.reason ?? 'unknown reason'}; traffic is back on ${plan.from}`
+        : `rollout ${plan.name} stopped at ${at}: ${r.reason ?? 'unknown reason'}; no traffic moved (all of it is still on ${plan.from})`;
     case 'aborted':
       return `rollout ${plan.name} aborted by an operator at ${at}; traffic is back on ${plan.from}`;
     case 'failed':

@@ -70,6 +70,8 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
     return {
       outcome: 'failed',
       step: snap.context.step,
+      cause: snap.context.cause,
+      moved: snap.context.moved,
       reason: 'interrupted; run again to resume from the recorded step',
       error: undefined,
       message: undefined,

@@ -42,6 +42,7 @@ export interface DriverContext {
   error: unknown;
   message: string | undefined;
   outcome: DriverOutcome;
+  moved: boolean;
 }
 
 export type DriverMachineEvent =
@@ -54,6 +55,10 @@ export type DriverOutcome = 'completed' | 'rolledBack' | 'aborted' | 'failed';
 export interface DriverOutput {
   outcome: DriverOutcome;
   step: number;
+  /** Why a rollback started (gate, alarm, preflight, operator, error). */
+  cause: RollbackCause | undefined;
+  /** Whether any step's split was ever written (false: traffic never moved). */
+  moved: boolean;
   reason: string | undefined;
   error: unknown;
   message: string | undefined;
@@ -200,6 +205,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         if (start.kind === 'fresh') return { step: 0, lastWritten: start.lastWritten };
         if (start.kind === 'resume') {
           return {
+            moved: true,
             step: Math.max(0, start.step),
             lastWritten: start.lastWritten,
             verifiedAt: start.verifiedAt ?? 0,
@@ -262,6 +268,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       error: undefined,
       message: undefined,
       outcome: 'failed',
+      moved: false,
     },
     invoke: [{ src: 'commands' }, { src: 'lease' }],
     on: {
@@ -327,6 +334,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             actions: assign({
               lastWritten: ({ event }) => event.output.lastWritten,
               verifiedAt: ({ event }) => event.output.verifiedAt,
+              moved: true,
             }),
           },
           onError: [
@@ -502,6 +510,8 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
     output: ({ context }) => ({
       outcome: context.outcome,
       step: context.step,
+      cause: context.cause,
+      moved: context.moved,
       reason: context.reason,
       error: context.error,
       message: context.message,

@@ -51,6 +51,8 @@ describe('progress lines', () => {
       error: undefined,
       message: undefined,
       interrupted: false,
+      cause: 'gate' as const,
+      moved: true,
     };
     assert.equal(summaryLine(plan, { ...base, outcome: 'completed' }), 'rollout sandbox-web completed: 100% on green');
     assert.equal(

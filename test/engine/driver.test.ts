@@ -168,6 +168,8 @@ describe('driver', () => {
     const r = await finish(run);
     assert.equal(r.outcome, 'rolledBack');
     assert.match(r.reason ?? '', /cluster green on route web has 1 healthy targets, needs 2 for 5%/);
+    assert.equal(r.moved, false);
+    assert.equal(r.cause, 'preflight');
     assert.deepEqual(
       run.world.writes.map((w) => w.weights),
       [Object.fromEntries(Object.entries(PLAN.initial.routes[0]!.targetGroups))],
