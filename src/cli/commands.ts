@@ -17,18 +17,7 @@ export interface CommandEntry {
  * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
  * rather than "unknown command".
  */
-export const NOT_BUILT = [
-  'run',
-  'status',
-  'pause',
-  'resume',
-  'promote',
-  'abort',
-  'bind',
-  'agent',
-  'demo',
-  'iam-policy',
-] as const;
+export const NOT_BUILT = ['run', 'status', 'pause', 'resume', 'promote', 'abort', 'bind', 'agent', 'demo'] as const;
 
 export const commands: CommandEntry[] = [
   {
@@ -55,6 +44,97 @@ export const commands: CommandEntry[] = [
     describe: 'Print the JSON Schema of rollout files (for editors and CI)',
     builder: (y) => y,
     load: () => import('./commands/schema.ts'),
+  },
+  {
+    command: 'agent',
+    describe: "Reconcile a cluster's TargetGroupBindings: register its own pods (or nodes) in its target groups",
+    builder: (y) =>
+      y
+        .option('cluster-name', {
+          type: 'string',
+          demandOption: true,
+          describe: "this cluster's name (guard rail tag cutover.dev/cluster)",
+        })
+        .option('context', { type: 'string', describe: 'kubeconfig context (default: the current one, or in-cluster)' })
+        .option('namespace', {
+          type: 'string',
+          array: true,
+          describe: 'only bindings in these namespaces (default: all)',
+        })
+        .option('binding-api', {
+          choices: ['cutover.dev/v1alpha1', 'elbv2.k8s.aws/v1beta1'],
+          default: 'cutover.dev/v1alpha1',
+          describe:
+            "which TargetGroupBinding to reconcile (elbv2.k8s.aws: the AWS Load Balancer Controller's, where it does not run)",
+        })
+        .option('allow-target-group', {
+          type: 'string',
+          array: true,
+          describe:
+            'target group ARN patterns this agent may manage (* matches any run); others need the tag cutover.dev/cluster=<cluster-name>',
+        })
+        .option('install-crds', {
+          type: 'boolean',
+          default: false,
+          describe: 'create the binding CRD when the cluster lacks it',
+        })
+        .option('region', { type: 'string', describe: 'AWS region of the target groups (default: AWS_REGION)' })
+        .option('resync', {
+          type: 'string',
+          default: '30m',
+          describe: 'full pass with AWS calls this often, even when nothing changed',
+        })
+        .option('ops-addr', {
+          type: 'string',
+          describe: 'serve /healthz, /readyz and /metrics on HOST:PORT (e.g. 0.0.0.0:8080)',
+        })
+        .option('leader-elect', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'run as one of several replicas: only the holder of the Lease cutover-agent-<cluster-name> reconciles',
+        })
+        .option('leader-election-namespace', {
+          type: 'string',
+          describe: 'namespace of the Lease (default: POD_NAMESPACE, else cutover-system)',
+        }),
+    load: () => import('./commands/agent.ts'),
+  },
+  {
+    command: 'bind <file>',
+    describe: 'Apply a TargetGroupBinding for every route into every cluster of a rollout (server-side apply)',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('dry-run', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the manifests instead of applying them',
+        })
+        .option('cluster', { type: 'string', array: true, describe: 'only these clusters (default: every cluster)' })
+        .option('binding-api', {
+          choices: ['cutover.dev/v1alpha1', 'elbv2.k8s.aws/v1beta1'],
+          default: 'cutover.dev/v1alpha1',
+          describe: 'the binding kind to write',
+        }),
+    load: () => import('./commands/bind.ts'),
+  },
+  {
+    command: 'iam-policy <file>',
+    describe: 'Print the least-privilege IAM policy the driver (or --agent) needs for a rollout, scoped to its ARNs',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('agent', {
+          type: 'boolean',
+          default: false,
+          describe: "the agent's policy: register/deregister in its cluster's target groups",
+        })
+        .option('cluster', {
+          type: 'string',
+          describe: 'with --agent: only this cluster (default: one policy per cluster)',
+        }),
+    load: () => import('./commands/iam-policy.ts'),
   },
   {
     command: 'sandbox',

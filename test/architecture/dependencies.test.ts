@@ -67,6 +67,24 @@ describe('dependency rule', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('engine/ depends on its ports, never on the adapters (aws/, kube/, sandbox/) or the CLI', () => {
+    const bad = all
+      .filter((f) => layer(f.file) === 'engine')
+      .flatMap((f) =>
+        f.imports
+          .filter((i) => i.startsWith('.'))
+          .filter((i) =>
+            ['aws', 'kube', 'sandbox', 'cli'].includes(layer(relative(SRC, join(SRC, dirname(f.file), i)))),
+          )
+          .map((i) => `${f.file} imports ${i}`),
+      );
+    assert.ok(
+      all.some((f) => layer(f.file) === 'engine'),
+      'the engine exists',
+    );
+    assert.deepEqual(bad, []);
+  });
+
   it('only cli/ imports yargs or the command-line helpers', () => {
     assert.deepEqual(
       violations(['cli'], (s) => s === 'yargs' || s.startsWith('yargs/')),

@@ -59,6 +59,11 @@ const builtins: Builtin[] = [
   ['events.k8s.io', 'v1', 'events', 'Event', true, ['ev'], []],
   ['apps', 'v1', 'deployments', 'Deployment', true, ['deploy'], ['status', 'scale'], ['all']],
   ['apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs'], ['status', 'scale'], ['all']],
+  // RBAC objects are stored and served (so `kubectl apply -k deploy/` works); nothing enforces them.
+  ['rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false, [], []],
+  ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false, [], []],
+  ['rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true, [], []],
+  ['rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true, [], []],
   [
     'apiextensions.k8s.io',
     'v1',

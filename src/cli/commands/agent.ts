@@ -1,0 +1,131 @@
+import { AgentController } from '../../agent/controller.ts';
+import { AgentMetrics } from '../../agent/metrics.ts';
+import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
+import { CutoverError } from '../../errors.ts';
+import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
+import { installBindingCrds } from '../../kube/crds.ts';
+import { loadKubeConfig } from '../../kube/kubeconfig.ts';
+import { campaign } from '../../kube/leader.ts';
+import { type OpsServer, startOpsServer } from '../../kube/ops-server.ts';
+import { parseDuration } from '../../spec/duration.ts';
+import { clockFromEnv } from '../../util/clock.ts';
+import type { CommandContext } from '../context.ts';
+
+export interface AgentArgs {
+  clusterName: string;
+  context?: string;
+  namespace?: string[];
+  bindingApi: string;
+  allowTargetGroup?: string[];
+  installCrds: boolean;
+  region?: string;
+  resync: string;
+  opsAddr?: string;
+  leaderElect: boolean;
+  leaderElectionNamespace?: string;
+}
+
+/** `cutover agent`: reconciles TargetGroupBindings of one cluster until interrupted. */
+export async function run(args: AgentArgs, ctx: CommandContext): Promise<number> {
+  const api = args.bindingApi === 'elbv2.k8s.aws/v1beta1' ? AWS_LBC_BINDINGS : CUTOVER_BINDINGS;
+  const region = args.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new CutoverError('E_USAGE', 'the agent needs an AWS region', {
+      hint: 'pass --region or set AWS_REGION (the region of the target groups)',
+    });
+  }
+  const resyncMs = parseDuration(args.resync);
+  const clock = clockFromEnv(ctx.env);
+  const kc = loadKubeConfig(args.context);
+  if (args.installCrds) await installBindingCrds(kc, api);
+  const elb = agentElbClient(region);
+  let controller: AgentController | undefined;
+  const log = ctx.log.child({ cluster: args.clusterName });
+  const cluster = new AgentCluster({
+    kc,
+    api,
+    clock,
+    onChange: (kind, ns, obj) => controller?.changed(kind, ns, obj.metadata?.name ?? ''),
+    onError: (what, e) => log.warn({ msg: 'watch failed; restarting', what, err: e }),
+  });
+  const metrics = new AgentMetrics();
+  controller = new AgentController(cluster.view(), metrics.instrument(elbTargetGroup(elb)), {
+    cluster: args.clusterName,
+    guard: { cluster: args.clusterName, allow: args.allowTargetGroup ?? [] },
+    namespaces: args.namespace ?? [],
+    clock,
+    log,
+    random: Math.random,
+    resyncMs,
+    classify: classifyElbError,
+    metrics,
+  });
+  let synced = false;
+  const ops = args.opsAddr ? await startOps(args.opsAddr, () => synced, metrics) : undefined;
+  const leadership = args.leaderElect
+    ? campaign({
+        kc,
+        namespace: args.leaderElectionNamespace ?? ctx.env.POD_NAMESPACE ?? 'cutover-system',
+        name: `cutover-agent-${args.clusterName}`,
+        identity: `${ctx.env.HOSTNAME ?? 'agent'}-${process.pid}`,
+        clock,
+      })
+    : undefined;
+  if (leadership) {
+    ctx.out.line(`agent ${args.clusterName}: waiting to lead (lease cutover-agent-${args.clusterName})`);
+    const led = await Promise.race([leadership.acquired.then(() => true), aborted(ctx.signal).then(() => false)]);
+    if (!led) {
+      await leadership.stop();
+      await ops?.close();
+      return 0;
+    }
+  }
+  await cluster.start();
+  synced = true;
+  controller.start();
+  if (ops) ctx.out.line(`agent ${args.clusterName}: /healthz, /readyz and /metrics on ${ops.url}`);
+  ctx.out.line(
+    `agent ${args.clusterName}: watching ${api.group}/${api.version} TargetGroupBindings${args.namespace?.length ? ` in ${args.namespace.join(', ')}` : ' in every namespace'}`,
+  );
+  const lost = await Promise.race([
+    aborted(ctx.signal).then(() => undefined),
+    leadership?.lost ?? new Promise<never>(() => {}),
+  ]);
+  await controller.stop();
+  await cluster.stop();
+  await leadership?.stop();
+  await ops?.close();
+  if (lost) {
+    throw new CutoverError('E_LEADERSHIP_LOST', `agent ${args.clusterName} lost leadership: ${lost}`, {
+      hint: 'another replica leads now; this one exits so it restarts as a standby',
+      exitCode: 1,
+    });
+  }
+  elb.destroy();
+  ctx.out.line(`agent ${args.clusterName}: stopped`);
+  return 0;
+}
+
+async function startOps(addr: string, ready: () => boolean, metrics: AgentMetrics): Promise<OpsServer> {
+  const m = /^(.*):(\d+)$/.exec(addr);
+  if (!m || Number(m[2]) > 65535) {
+    throw new CutoverError('E_USAGE', '--ops-addr must be HOST:PORT', {
+      value: addr,
+      hint: 'e.g. 0.0.0.0:8080, or 127.0.0.1:0 for any free port',
+    });
+  }
+  const host = (m[1] || '0.0.0.0').replace(/^\[(.*)\]$/, '$1');
+  return startOpsServer({
+    host,
+    port: Number(m[2]),
+    ready,
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,77 @@
+import type { DriverResult } from '../engine/driver.ts';
+import type { DriverEvent } from '../engine/events.ts';
+import type { Plan } from '../plan/plan-types.ts';
+import { formatPercent } from '../spec/percent.ts';
+
+/**
+ * The driver's progress as plain lines (no TTY, NO_COLOR, CI logs): one line per event, stamped
+ * with the driver's clock (virtual time in the sandbox), steps counted from 1 as `cutover plan`
+ * prints them. `--output json` prints the events themselves instead.
+ */
+export function progressLine(plan: Plan, e: DriverEvent, now: number): string | undefined {
+  const at = new Date(now).toISOString().slice(11, 19);
+  const step = (i: number) => `step ${Math.min(i + 1, plan.steps.length)}/${plan.steps.length}`;
+  switch (e.type) {
+    case 'phase':
+      if (e.phase === 'loading') return `${at} ${plan.name}: reading the routes' state and weights`;
+      if (e.phase === 'paused') return `${at} ${step(e.step)} paused: ${e.detail ?? 'by an operator'}`;
+      if (e.phase === 'awaitingApproval') return `${at} ${step(e.step)} waiting for approval (cutover promote)`;
+      if (e.phase === 'rollingBack') return `${at} ${step(e.step)} rolling back: ${e.detail ?? ''}`.trimEnd();
+      if (e.phase === 'preflight' || e.phase === 'baking') return `${at} ${step(e.step)} ${e.phase}`;
+      return undefined;
+    case 'preflight':
+      return `${at} ${step(e.step)} preflight ${e.ok ? 'ok' : 'waiting'}: ${e.detail}`;
+    case 'shifted':
+      return `${at} ${step(e.step)} wrote ${split(plan, e.weights, e.effective)} on ${routes(plan)}, read back`;
+    case 'tick': {
+      const checks = e.result.checks.map((c) => `${c.check} ${c.detail} ${c.verdict}`).join('; ');
+      return `${at} ${step(e.step)} tick ${e.result.verdict}${checks ? `: ${checks}` : ''} → ${e.decision}`;
+    }
+    case 'alarm':
+      return `${at} ${step(e.step)} alarm: ${e.firing.map((f) => `${f.name} ${f.detail}`).join('; ')}`;
+    case 'rolledBackTo':
+      return `${at} rolled back to ${e.step === null ? 'the start' : step(e.step)}: ${weightsText(plan, e.weights)}, read back`;
+    case 'command':
+      return `${at} operator command: ${e.command}`;
+  }
+}
+
+/** The last line of a run: what happened and where traffic is. */
+export function summaryLine(plan: Plan, r: DriverResult): string {
+  const at = `step ${Math.min(r.step + 1, plan.steps.length)} of ${plan.steps.length}`;
+  switch (r.outcome) {
+    case 'completed':
+      return r.message ?? `rollout ${plan.name} completed: ${finalShares(plan)}`;
+    case 'rolledBack':
+      return r.moved
+        ? `rollout ${plan.name} rolled back at ${at}: ${r.reason ?? 'unknown reason'}; traffic is back on ${plan.from}`
+        : `rollout ${plan.name} stopped at ${at}: ${r.reason ?? 'unknown reason'}; no traffic moved (all of it is still on ${plan.from})`;
+    case 'aborted':
+      return `rollout ${plan.name} aborted by an operator at ${at}; traffic is back on ${plan.from}`;
+    case 'failed':
+      return r.interrupted
+        ? `rollout ${plan.name} interrupted at ${at}; run it again to resume from the recorded step`
+        : `rollout ${plan.name} failed at ${at}: ${r.reason ?? (r.error instanceof Error ? r.error.message : 'unknown error')}`;
+  }
+}
+
+function finalShares(plan: Plan): string {
+  const last = plan.steps.at(-1)?.state ?? plan.initial;
+  return Object.entries(last.effective)
+    .filter(([, p]) => p > 0)
+    .map(([c, p]) => `${formatPercent(p / 100, 3)} on ${c}`)
+    .join(', ');
+}
+
+function split(plan: Plan, weights: Record<string, number>, effective: Record<string, number>): string {
+  const shares = plan.clusters.map((c) => `${c} ${formatPercent((effective[c] ?? 0) / 100, 3)}`).join(' ');
+  return `${weightsText(plan, weights)} (${shares})`;
+}
+
+function weightsText(plan: Plan, weights: Record<string, number>): string {
+  return plan.clusters.map((c) => `${c}=${weights[c] ?? 0}`).join(' ');
+}
+
+function routes(plan: Plan): string {
+  return plan.routes.length === 1 ? `route ${plan.routes[0]!.name}` : `${plan.routes.length} routes`;
+}

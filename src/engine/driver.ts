@@ -1,0 +1,102 @@
+import { createActor, toPromise } from 'xstate';
+import type { Plan } from '../plan/plan-types.ts';
+import { type Clock, toXStateClock } from '../util/clock.ts';
+import type { DriverEvent, DriverPhase } from './events.ts';
+import { createDriverMachine, type DriverOutput } from './machine.ts';
+import type { DriverPorts, RecordedPhase } from './ports.ts';
+import { DEFAULT_OPTIONS, type DriverOptions, Recorder } from './services.ts';
+
+export interface RunDriverInput {
+  plan: Plan;
+  specHash: string;
+  ports: DriverPorts;
+  clock: Clock;
+  holder: string;
+  options?: Partial<DriverOptions>;
+  onEvent?: (e: DriverEvent) => void;
+  /** Stops the driver where it is (Ctrl-C): the record and lease stay, `cutover run` resumes. */
+  signal?: AbortSignal;
+}
+
+export type DriverResult = DriverOutput & { interrupted: boolean };
+
+const FINAL_RECORD: Record<DriverOutput['outcome'], RecordedPhase> = {
+  completed: 'completed',
+  rolledBack: 'rolledBack',
+  aborted: 'aborted',
+  failed: 'failed',
+};
+
+/**
+ * Runs a rollout to its end: completed, rolled back, aborted or failed. The machine runs on the
+ * injected clock; when it ends, the final phase is recorded on the routes and the lease released.
+ * An error while loading (no such listener, lease held, spec changed) is returned in `error`
+ * with nothing written.
+ */
+export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
+  const emit = input.onEvent ?? (() => {});
+  const deps = {
+    plan: input.plan,
+    specHash: input.specHash,
+    ports: input.ports,
+    clock: input.clock,
+    holder: input.holder,
+    options: { ...DEFAULT_OPTIONS, ...input.options },
+    emit,
+  };
+  const rec = new Recorder(deps);
+  const machine = createDriverMachine(deps, rec);
+  const actor = createActor(machine, { clock: toXStateClock(input.clock) });
+  let lastPhase = '';
+  let leftLoading = false;
+  actor.subscribe((snap) => {
+    const phase = topState(snap.value);
+    if (phase !== 'loading' && !(phase === 'failed' && lastPhase === 'loading')) leftLoading = true;
+    if (phase !== lastPhase) {
+      lastPhase = phase;
+      emit({ type: 'phase', phase: phase as DriverPhase, step: snap.context.step, detail: snap.context.reason });
+    }
+  });
+  const done = toPromise(actor);
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    if (input.signal?.aborted) resolve('interrupted');
+    input.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
+  actor.start();
+  const first = await Promise.race([done, interrupted]);
+  if (first === 'interrupted') {
+    const snap = actor.getSnapshot();
+    actor.stop();
+    return {
+      outcome: 'failed',
+      step: snap.context.step,
+      cause: snap.context.cause,
+      moved: snap.context.moved,
+      reason: 'interrupted; run again to resume from the recorded step',
+      error: undefined,
+      message: undefined,
+      interrupted: true,
+    };
+  }
+  const out = first;
+  // A load error means nothing was decided or written: leave the routes' record and lease as
+  // they were. A rollout found already completed was recorded by the run that completed it.
+  if (leftLoading) {
+    if (out.message === undefined) {
+      await rec
+        .save({
+          phase: FINAL_RECORD[out.outcome],
+          step: out.step,
+          weights: actor.getSnapshot().context.lastWritten,
+          reason: out.reason ?? (out.error instanceof Error ? out.error.message : undefined),
+        })
+        .catch(() => undefined);
+    }
+    await input.ports.state.releaseLease(input.holder).catch(() => undefined);
+  }
+  return { ...out, interrupted: false };
+}
+
+function topState(value: unknown): string {
+  return typeof value === 'string' ? value : (Object.keys(value as object)[0] ?? '');
+}

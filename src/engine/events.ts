@@ -1,0 +1,29 @@
+import type { TickResult } from './ports.ts';
+
+/**
+ * What the driver reports as it goes: the live view renders these, `--output json` prints one
+ * per line. Stable `type` names; times are epoch ms of the driver's clock.
+ */
+export type DriverEvent =
+  | { type: 'phase'; phase: DriverPhase; step: number; detail?: string }
+  | { type: 'preflight'; step: number; ok: boolean; detail: string }
+  | { type: 'shifted'; step: number; weights: Record<string, number>; effective: Record<string, number> }
+  | { type: 'tick'; step: number; at: number; result: TickResult; decision: string }
+  | { type: 'alarm'; step: number; firing: Array<{ name: string; detail: string }> }
+  | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }
+  | { type: 'command'; command: string };
+
+/** The phases a driver passes through (ARCHITECTURE §2). */
+export type DriverPhase =
+  | 'loading'
+  | 'preflight'
+  | 'shifting'
+  | 'verifying'
+  | 'baking'
+  | 'awaitingApproval'
+  | 'paused'
+  | 'rollingBack'
+  | 'rolledBack'
+  | 'aborted'
+  | 'completed'
+  | 'failed';

@@ -1,0 +1,534 @@
+import { assign, fromCallback, fromPromise, setup } from 'xstate';
+import { isCutoverError } from '../errors.ts';
+import type { AlarmResult, OperatorCommand, RouteWeights, TickResult } from './ports.ts';
+import { firstTickAt, nextTickAt } from './schedule.ts';
+import {
+  DriftError,
+  type DriverDeps,
+  load,
+  measureBaseline,
+  preflight,
+  type Recorder,
+  rollback,
+  type StartPoint,
+  shift,
+  verify,
+} from './services.ts';
+import { judgeTick, NEW_JUDGEMENT, readyToAdvance, type StepDecision, type StepJudgement } from './step-rules.ts';
+
+/**
+ * The driver as a declarative xstate machine (ARCHITECTURE §2): this file holds only wiring; the
+ * work is in services.ts, the step rules in step-rules.ts, and time comes from the injected
+ * clock (createActor(…, { clock })).
+ *
+ * loading → nextStep → preflight → shifting → baking(waiting ⇄ ticking) → advance → nextStep …
+ * → completed; approvals wait in awaitingApproval; drift and `cutover pause` wait in paused; a
+ * failed gate, an alarm, a short preflight or `cutover abort` go through rollingBack.
+ */
+
+export type RollbackCause = 'gate' | 'alarm' | 'preflight' | 'operator' | 'error';
+
+export interface DriverContext {
+  step: number;
+  lastWritten: RouteWeights;
+  verifiedAt: number;
+  nextTickAt: number;
+  judgement: StepJudgement;
+  /** Healthy source targets per route at the start (capacity baseline); measured before step 0. */
+  baseline: Record<string, number> | undefined;
+  pausedFrom: 'bake' | 'approval' | 'drift';
+  cause: RollbackCause | undefined;
+  reason: string | undefined;
+  error: unknown;
+  message: string | undefined;
+  outcome: DriverOutcome;
+  moved: boolean;
+}
+
+export type DriverMachineEvent =
+  | { type: 'ALARM'; firing: AlarmResult['firing'] }
+  | { type: 'COMMAND'; command: OperatorCommand }
+  | { type: 'LEASE_LOST'; reason: string };
+
+export type DriverOutcome = 'completed' | 'rolledBack' | 'aborted' | 'failed';
+
+export interface DriverOutput {
+  outcome: DriverOutcome;
+  step: number;
+  /** Why a rollback started (gate, alarm, preflight, operator, error). */
+  cause: RollbackCause | undefined;
+  /** Whether any step's split was ever written (false: traffic never moved). */
+  moved: boolean;
+  reason: string | undefined;
+  error: unknown;
+  message: string | undefined;
+}
+
+type Resume = Extract<StartPoint, { kind: 'resume' }>;
+const resumeIs = (phase: Resume['phase']) => (start: StartPoint) => start.kind === 'resume' && start.phase === phase;
+
+export function createDriverMachine(d: DriverDeps, rec: Recorder) {
+  const { plan } = d;
+  const gates = plan.gates;
+  const lastStep = plan.steps.length - 1;
+  const isCommand = (event: DriverMachineEvent, ...commands: OperatorCommand[]) =>
+    event.type === 'COMMAND' && commands.includes(event.command);
+
+  return setup({
+    types: {
+      context: {} as DriverContext,
+      events: {} as DriverMachineEvent,
+      output: {} as DriverOutput,
+    },
+    actors: {
+      load: fromPromise<StartPoint>(({ signal }) => load(d, signal)),
+      preflight: fromPromise<Record<string, number>, { step: number; baseline: Record<string, number> | undefined }>(
+        async ({ input, signal }) => {
+          const baseline = input.baseline ?? (await measureBaseline(d, signal));
+          await preflight(d, input.step, baseline, signal);
+          return baseline;
+        },
+      ),
+      shift: fromPromise<
+        { lastWritten: RouteWeights; verifiedAt: number },
+        { step: number; lastWritten: RouteWeights }
+      >(({ input, signal }) => shift(d, rec, input.step, input.lastWritten, signal)),
+      verify: fromPromise<number, { step: number; lastWritten: RouteWeights }>(async ({ input, signal }) => {
+        const at = await verify(d, input.lastWritten, signal);
+        await rec.save({ phase: 'baking', step: input.step, weights: input.lastWritten, verifiedAt: at });
+        return at;
+      }),
+      adopt: fromPromise<RouteWeights>(async ({ signal }) => {
+        const out: RouteWeights = {};
+        for (const r of plan.routes) out[r.name] = await d.ports.traffic.readWeights(r, signal);
+        return out;
+      }),
+      tick: fromPromise<TickResult, { step: number; since: number }>(async ({ input, signal }) => {
+        const now = d.clock.now();
+        try {
+          return await d.ports.gates.tick({ stepIndex: input.step, since: input.since, now }, signal);
+        } catch (e) {
+          // Unreadable data is inconclusive; a long streak of it fails closed (step-rules.ts).
+          const detail = e instanceof Error ? e.message : String(e);
+          return {
+            verdict: 'inconclusive',
+            window: { start: now, end: now },
+            checks: [{ check: 'metrics', verdict: 'inconclusive', detail }],
+          };
+        }
+      }),
+      rollback: fromPromise<void, { step: number }>(({ input, signal }) => rollback(d, rec, input.step, signal)),
+      persist: fromPromise<
+        void,
+        { phase: 'awaitingApproval' | 'paused' | 'starting'; step: number; weights: RouteWeights; reason?: string }
+      >(({ input }) => rec.save(input)),
+      alarms: fromCallback<DriverMachineEvent, { step: number }>(({ sendBack, input }) => {
+        let since = d.clock.now();
+        let failingSince: number | undefined;
+        const failAfter = gates.intervalMs * (gates.inconclusiveLimit + 1);
+        const controller = new AbortController();
+        const poll = async () => {
+          const now = d.clock.now();
+          try {
+            const r = await d.ports.gates.alarms({ since, now }, controller.signal);
+            since = now;
+            failingSince = undefined;
+            if (r.firing.length) {
+              d.emit({ type: 'alarm', step: input.step, firing: r.firing });
+              sendBack({ type: 'ALARM', firing: r.firing });
+              return;
+            }
+          } catch (e) {
+            if (controller.signal.aborted) return;
+            failingSince ??= now;
+            if (now - failingSince >= failAfter) {
+              // Fail closed, as CodeDeploy does by default: alarms that cannot be read for this
+              // long are treated as firing.
+              const detail = `alarm states unreadable for ${Math.round((now - failingSince) / 1000)}s: ${e instanceof Error ? e.message : String(e)}`;
+              sendBack({ type: 'ALARM', firing: [{ name: '(unreadable)', detail }] });
+              return;
+            }
+          }
+          cancel = d.clock.setTimeout(() => void poll(), d.options.pollMs);
+        };
+        let cancel = d.clock.setTimeout(() => void poll(), d.options.pollMs);
+        return () => {
+          controller.abort();
+          cancel();
+        };
+      }),
+      commands: fromCallback<DriverMachineEvent>(({ sendBack }) => {
+        const controller = new AbortController();
+        let cancel = () => {};
+        const poll = async () => {
+          try {
+            for (const command of await d.ports.state.takeCommands(controller.signal)) {
+              d.emit({ type: 'command', command });
+              sendBack({ type: 'COMMAND', command });
+            }
+          } catch {
+            // Commands are read again at the next poll; a missed poll delays an operator, never traffic.
+          }
+          if (!controller.signal.aborted) cancel = d.clock.setTimeout(() => void poll(), d.options.pollMs);
+        };
+        cancel = d.clock.setTimeout(() => void poll(), d.options.pollMs);
+        return () => {
+          controller.abort();
+          cancel();
+        };
+      }),
+      lease: fromCallback<DriverMachineEvent>(({ sendBack }) => {
+        let cancel = () => {};
+        let stopped = false;
+        const renew = async () => {
+          try {
+            await d.ports.state.acquireLease(d.holder, d.clock.now(), d.options.leaseTtlMs);
+          } catch (e) {
+            if (isCutoverError(e) && e.code === 'E_LEASE_HELD') {
+              sendBack({ type: 'LEASE_LOST', reason: e.message });
+              return;
+            }
+            // A failed renewal is tried again; the lease still has two thirds of its time.
+          }
+          if (!stopped) cancel = d.clock.setTimeout(() => void renew(), d.options.leaseTtlMs / 3);
+        };
+        cancel = d.clock.setTimeout(() => void renew(), d.options.leaseTtlMs / 3);
+        return () => {
+          stopped = true;
+          cancel();
+        };
+      }),
+    },
+    actions: {
+      adoptStart: assign(({ event }) => {
+        const start = (event as unknown as { output: StartPoint }).output;
+        if (start.kind === 'fresh') return { step: 0, lastWritten: start.lastWritten };
+        if (start.kind === 'resume') {
+          return {
+            moved: true,
+            step: Math.max(0, start.step),
+            lastWritten: start.lastWritten,
+            verifiedAt: start.verifiedAt ?? 0,
+            reason: start.reason,
+          };
+        }
+        return {};
+      }),
+      failWith: assign(({ event }) => {
+        const error = (event as unknown as { error: unknown }).error;
+        const preflightShort = isCutoverError(error) && error.code === 'E_CAPACITY';
+        return { cause: (preflightShort ? 'preflight' : 'error') as RollbackCause, reason: errorText(error) };
+      }),
+      pauseForDrift: assign(({ event }) => ({
+        pausedFrom: 'drift' as const,
+        reason: errorText((event as unknown as { error: unknown }).error),
+      })),
+      alarmFired: assign(({ event }) => {
+        const firing = (event as Extract<DriverMachineEvent, { type: 'ALARM' }>).firing;
+        return { cause: 'alarm' as const, reason: `alarm ${firing.map((f) => `${f.name} (${f.detail})`).join(', ')}` };
+      }),
+      operatorAbort: assign({ cause: 'operator' as const, reason: 'aborted by an operator' }),
+      jumpToLast: assign({ step: lastStep - 1 }),
+      recordTick: assign(({ context, event }) => {
+        const tick = (event as unknown as { output: TickResult }).output;
+        const r = judgeTick(context.judgement, tick, gates, bakeElapsed(context));
+        d.emit({ type: 'tick', step: context.step, at: d.clock.now(), result: tick, decision: r.decision.kind });
+        return {
+          judgement: r.judgement,
+          nextTickAt: nextTickAt(context.nextTickAt, d.clock.now(), gates.intervalMs),
+          ...(r.decision.kind === 'rollback' ? { cause: 'gate' as const, reason: r.decision.reason } : {}),
+        };
+      }),
+    },
+    guards: {
+      allStepsDone: ({ context }) => context.step > lastStep,
+      isApproval: ({ context }) => plan.steps[context.step]?.kind === 'approve',
+      changesWeights: ({ context }) => plan.steps[context.step]?.changesWeights === true,
+      bakeElapsed: ({ context }) => bakeElapsed(context),
+      readyToAdvance: ({ context }) => readyToAdvance(context.judgement, bakeElapsed(context)),
+      pausedInApproval: ({ context }) => context.pausedFrom === 'approval',
+      pausedInBake: ({ context }) => context.pausedFrom === 'bake',
+    },
+    delays: {
+      untilTick: ({ context }) => Math.max(0, context.nextTickAt - d.clock.now()),
+      untilBakeEnd: ({ context }) => Math.max(0, context.verifiedAt + bakeOf(context.step) - d.clock.now()),
+    },
+  }).createMachine({
+    id: 'driver',
+    context: {
+      step: 0,
+      lastWritten: {},
+      verifiedAt: 0,
+      nextTickAt: 0,
+      judgement: NEW_JUDGEMENT,
+      baseline: undefined,
+      pausedFrom: 'bake',
+      cause: undefined,
+      reason: undefined,
+      error: undefined,
+      message: undefined,
+      outcome: 'failed',
+      moved: false,
+    },
+    invoke: [{ src: 'commands' }, { src: 'lease' }],
+    on: {
+      LEASE_LOST: { target: '.failed', actions: assign({ reason: ({ event }) => event.reason }) },
+    },
+    initial: 'loading',
+    states: {
+      loading: {
+        invoke: {
+          src: 'load',
+          onDone: [
+            {
+              guard: ({ event }) => event.output.kind === 'done',
+              target: 'completed',
+              actions: assign({
+                message: ({ event }) => (event.output.kind === 'done' ? event.output.message : undefined),
+              }),
+            },
+            { guard: ({ event }) => event.output.kind === 'fresh', target: 'nextStep', actions: 'adoptStart' },
+            {
+              guard: ({ event }) => resumeIs('shift')(event.output) || resumeIs('step')(event.output),
+              target: 'nextStep',
+              actions: 'adoptStart',
+            },
+            { guard: ({ event }) => resumeIs('bake')(event.output), target: 'resumeBake', actions: 'adoptStart' },
+            {
+              guard: ({ event }) => resumeIs('approval')(event.output),
+              target: 'awaitingApproval',
+              actions: 'adoptStart',
+            },
+            {
+              guard: ({ event }) => resumeIs('rollback')(event.output),
+              target: 'rollingBack',
+              actions: ['adoptStart', assign({ cause: 'error' })],
+            },
+            { target: 'paused', actions: ['adoptStart', assign({ pausedFrom: 'drift' })] },
+          ],
+          onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+        },
+      },
+      nextStep: {
+        always: [
+          { guard: 'allStepsDone', target: 'completed' },
+          { guard: 'isApproval', target: 'awaitingApproval' },
+          { guard: 'changesWeights', target: 'preflight' },
+          { target: 'verifying' },
+        ],
+      },
+      preflight: {
+        invoke: {
+          src: 'preflight',
+          input: ({ context }) => ({ step: context.step, baseline: context.baseline }),
+          onDone: { target: 'shifting', actions: assign({ baseline: ({ event }) => event.output }) },
+          onError: { target: 'rollingBack', actions: 'failWith' },
+        },
+      },
+      shifting: {
+        invoke: {
+          src: 'shift',
+          input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten }),
+          onDone: {
+            target: 'baking',
+            actions: assign({
+              lastWritten: ({ event }) => event.output.lastWritten,
+              verifiedAt: ({ event }) => event.output.verifiedAt,
+              moved: true,
+            }),
+          },
+          onError: [
+            { guard: ({ event }) => event.error instanceof DriftError, target: 'paused', actions: 'pauseForDrift' },
+            { target: 'rollingBack', actions: 'failWith' },
+          ],
+        },
+      },
+      verifying: {
+        invoke: {
+          src: 'verify',
+          input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten }),
+          onDone: { target: 'baking', actions: assign({ verifiedAt: ({ event }) => event.output }) },
+          onError: [
+            { guard: ({ event }) => event.error instanceof DriftError, target: 'paused', actions: 'pauseForDrift' },
+            { target: 'rollingBack', actions: 'failWith' },
+          ],
+        },
+      },
+      resumeBake: {
+        // A resumed bake keeps its recorded start when it has one, but is read back first.
+        invoke: {
+          src: 'verify',
+          input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten }),
+          onDone: {
+            target: 'baking',
+            actions: assign({
+              verifiedAt: ({ context, event }) => (context.verifiedAt > 0 ? context.verifiedAt : event.output),
+            }),
+          },
+          onError: [
+            { guard: ({ event }) => event.error instanceof DriftError, target: 'paused', actions: 'pauseForDrift' },
+            { target: 'rollingBack', actions: 'failWith' },
+          ],
+        },
+      },
+      baking: {
+        entry: assign({
+          judgement: NEW_JUDGEMENT,
+          nextTickAt: ({ context }) =>
+            Math.max(firstTickAt(context.verifiedAt, gates.intervalMs, gates.lagMs), d.clock.now()),
+        }),
+        invoke: { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
+        on: {
+          ALARM: { target: 'rollingBack', actions: 'alarmFired' },
+          COMMAND: [
+            { guard: ({ event }) => isCommand(event, 'abort'), target: 'rollingBack', actions: 'operatorAbort' },
+            {
+              guard: ({ event }) => isCommand(event, 'pause'),
+              target: 'paused',
+              actions: assign({ pausedFrom: 'bake' }),
+            },
+            { guard: ({ event }) => isCommand(event, 'promote'), target: 'advance' },
+            { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
+          ],
+        },
+        initial: 'waiting',
+        states: {
+          waiting: {
+            after: {
+              untilTick: { target: 'ticking' },
+              untilBakeEnd: { guard: 'readyToAdvance', target: '#driver.advance' },
+            },
+          },
+          ticking: {
+            invoke: {
+              src: 'tick',
+              input: ({ context }) => ({ step: context.step, since: context.verifiedAt }),
+              onDone: [
+                {
+                  guard: ({ context, event }) => decide(context, event.output).kind === 'rollback',
+                  target: '#driver.rollingBack',
+                  actions: 'recordTick',
+                },
+                {
+                  guard: ({ context, event }) => decide(context, event.output).kind === 'advance',
+                  target: '#driver.advance',
+                  actions: 'recordTick',
+                },
+                { target: 'waiting', actions: 'recordTick' },
+              ],
+            },
+          },
+        },
+      },
+      awaitingApproval: {
+        invoke: [
+          {
+            src: 'persist',
+            input: ({ context }) => ({
+              phase: 'awaitingApproval' as const,
+              step: context.step,
+              weights: context.lastWritten,
+            }),
+          },
+          { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
+        ],
+        on: {
+          ALARM: { target: 'rollingBack', actions: 'alarmFired' },
+          COMMAND: [
+            { guard: ({ event }) => isCommand(event, 'abort'), target: 'rollingBack', actions: 'operatorAbort' },
+            {
+              guard: ({ event }) => isCommand(event, 'pause'),
+              target: 'paused',
+              actions: assign({ pausedFrom: 'approval' }),
+            },
+            { guard: ({ event }) => isCommand(event, 'promote', 'resume'), target: 'advance' },
+            { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
+          ],
+        },
+      },
+      paused: {
+        invoke: {
+          src: 'persist',
+          input: ({ context }) => ({
+            phase: 'paused' as const,
+            step: context.step,
+            weights: context.lastWritten,
+            reason: context.reason,
+          }),
+        },
+        on: {
+          COMMAND: [
+            { guard: ({ event }) => isCommand(event, 'abort'), target: 'rollingBack', actions: 'operatorAbort' },
+            {
+              guard: ({ event, context }) => isCommand(event, 'resume') && context.pausedFrom === 'approval',
+              target: 'awaitingApproval',
+            },
+            {
+              guard: ({ event, context }) => isCommand(event, 'resume') && context.pausedFrom === 'bake',
+              target: 'verifying',
+            },
+            // Resuming after drift adopts the live weights and writes the step's split again.
+            { guard: ({ event }) => isCommand(event, 'resume'), target: 'adopting' },
+          ],
+        },
+      },
+      adopting: {
+        invoke: {
+          src: 'adopt',
+          onDone: {
+            target: 'nextStep',
+            actions: assign({ lastWritten: ({ event }) => event.output, reason: undefined }),
+          },
+          onError: { target: 'paused', actions: assign({ reason: ({ event }) => errorText(event.error) }) },
+        },
+      },
+      advance: {
+        entry: assign({ step: ({ context }) => context.step + 1 }),
+        invoke: {
+          src: 'persist',
+          input: ({ context }) => ({ phase: 'starting' as const, step: context.step, weights: context.lastWritten }),
+          onDone: 'nextStep',
+          onError: 'nextStep',
+        },
+      },
+      rollingBack: {
+        invoke: {
+          src: 'rollback',
+          input: ({ context }) => ({ step: context.step }),
+          onDone: [
+            { guard: ({ context }) => context.cause === 'operator', target: 'aborted' },
+            { target: 'rolledBack' },
+          ],
+          onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+        },
+      },
+      completed: { type: 'final', entry: assign({ outcome: 'completed' as const }) },
+      rolledBack: { type: 'final', entry: assign({ outcome: 'rolledBack' as const }) },
+      aborted: { type: 'final', entry: assign({ outcome: 'aborted' as const }) },
+      failed: { type: 'final', entry: assign({ outcome: 'failed' as const }) },
+    },
+    output: ({ context }) => ({
+      outcome: context.outcome,
+      step: context.step,
+      cause: context.cause,
+      moved: context.moved,
+      reason: context.reason,
+      error: context.error,
+      message: context.message,
+    }),
+  });
+
+  function bakeOf(step: number): number {
+    return plan.steps[step]?.bakeMs ?? 0;
+  }
+  function bakeElapsed(c: DriverContext): boolean {
+    return d.clock.now() >= c.verifiedAt + bakeOf(c.step);
+  }
+  function decide(c: DriverContext, tick: TickResult): StepDecision {
+    return judgeTick(c.judgement, tick, gates, bakeElapsed(c)).decision;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

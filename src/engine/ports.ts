@@ -1,0 +1,132 @@
+import type { PlanRoute } from '../plan/plan-types.ts';
+
+/**
+ * What the driver needs from the outside world, shaped around its tasks (ARCHITECTURE §7). The
+ * engine depends only on these; `src/aws/` adapts the AWS SDK to them and tests may drive them
+ * with in-memory worlds. Every method that changes the world is idempotent: a resumed driver runs
+ * it again.
+ */
+
+/** Target group ARN → ALB weight of one route's forward action. */
+export type TargetGroupWeights = Record<string, number>;
+
+/** Route name → its target group weights: one split of a whole rollout. */
+export type RouteWeights = Record<string, TargetGroupWeights>;
+
+export interface TrafficPort {
+  /**
+   * The live weights of the route's forward action. Rejects with a CutoverError when the route
+   * does not exist, its terminal action is not a forward, or a target group of the route is
+   * missing from it.
+   */
+  readWeights(route: PlanRoute, signal?: AbortSignal): Promise<TargetGroupWeights>;
+  /**
+   * Replaces only the forward action's weights (everything else in the action list is kept) and
+   * reads the route back; resolves with the weights the read-back found.
+   */
+  writeWeights(route: PlanRoute, weights: TargetGroupWeights, signal?: AbortSignal): Promise<TargetGroupWeights>;
+}
+
+export interface TargetCounts {
+  healthy: number;
+  /** Registered targets, draining ones excluded. */
+  registered: number;
+}
+
+export interface HealthPort {
+  /** Live target health of one target group (DescribeTargetHealth). */
+  targetCounts(targetGroupArn: string, signal?: AbortSignal): Promise<TargetCounts>;
+}
+
+export type TickVerdict = 'pass' | 'fail' | 'inconclusive';
+
+/** One check's verdict in a tick, with its numbers in words (`green 0.42% (21/5000) ≤ 1%`). */
+export interface CheckResult {
+  check: string;
+  verdict: TickVerdict;
+  detail: string;
+}
+
+export interface TickResult {
+  verdict: TickVerdict;
+  /** Start and end (exclusive) of the metric window judged, epoch ms. */
+  window: { start: number; end: number };
+  checks: CheckResult[];
+}
+
+export interface AlarmResult {
+  /** Alarms in ALARM now, or that went to ALARM since the previous poll. */
+  firing: Array<{ name: string; detail: string }>;
+}
+
+export interface GatePort {
+  /**
+   * Judges the latest whole metric window behind the publication lag. `since` is when the live
+   * split was verified: the result's `verdict` is inconclusive when no whole window since then
+   * can be judged yet (the step is judged only on its own traffic).
+   */
+  tick(input: { stepIndex: number; since: number; now: number }, signal?: AbortSignal): Promise<TickResult>;
+  /** Polls the rollout's alarms (metric and composite) for anything in ALARM since `since`. */
+  alarms(input: { since: number; now: number }, signal?: AbortSignal): Promise<AlarmResult>;
+}
+
+/** Where a rollout stands, as recorded on its routes (tags) so any process can read it. */
+export type RecordedPhase =
+  | 'starting'
+  | 'shifting'
+  | 'baking'
+  | 'awaitingApproval'
+  | 'paused'
+  | 'rollingBack'
+  | 'rolledBack'
+  | 'aborted'
+  | 'completed'
+  | 'failed';
+
+export interface RolloutRecord {
+  rollout: string;
+  specHash: string;
+  /** Index of the step in progress (-1 before the first). */
+  step: number;
+  phase: RecordedPhase;
+  /** The weights the driver last wrote (or adopted) on every route. */
+  weights: RouteWeights;
+  /** While shifting: the split being written, so a resumed driver can tell whether it landed. */
+  target?: RouteWeights;
+  /** When the live split of `step` was verified (epoch ms); a resumed bake counts from here. */
+  verifiedAt?: number;
+  /** Why the rollout paused, rolled back or failed, in words. */
+  reason?: string;
+}
+
+export interface Lease {
+  holder: string;
+  /** Epoch ms after which another driver may take the rollout over. */
+  expiresAt: number;
+}
+
+export type OperatorCommand = 'pause' | 'resume' | 'promote' | 'promoteFull' | 'abort';
+
+export interface StatePort {
+  /** The recorded state, or undefined when the routes carry none. */
+  load(signal?: AbortSignal): Promise<RolloutRecord | undefined>;
+  save(record: RolloutRecord, signal?: AbortSignal): Promise<void>;
+  /**
+   * Takes or renews the lease for `holder` until `now + ttlMs`. Rejects with a CutoverError
+   * naming the holder and expiry when another holder's lease is live.
+   */
+  acquireLease(holder: string, now: number, ttlMs: number, signal?: AbortSignal): Promise<Lease>;
+  releaseLease(holder: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Operator commands left on the routes since the last call (pause, resume, promote, abort from
+   * `cutover pause` etc. in another terminal); each is returned once.
+   */
+  takeCommands(signal?: AbortSignal): Promise<OperatorCommand[]>;
+}
+
+export interface DriverPorts {
+  traffic: TrafficPort;
+  health: HealthPort;
+  gates: GatePort;
+  state: StatePort;
+}

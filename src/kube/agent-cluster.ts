@@ -1,0 +1,227 @@
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  makeInformer,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1EndpointSlice,
+  type V1Node,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { BindingObject } from '../agent/binding-spec.ts';
+import type { ClusterView, OwnershipStore } from '../agent/ports.ts';
+import type { PodInfo } from '../agent/types.ts';
+import type { Clock } from '../util/clock.ts';
+import { nodeInfo, podInfo, serviceInfo, sliceInfo } from './convert.ts';
+
+/**
+ * One cluster as the agent sees it: informers over bindings, Services, EndpointSlices, Pods and
+ * Nodes (cached, resynced by watch), and the few writes the agent makes — binding status and
+ * finalizers, pod readiness-gate conditions, Events, and the ownership ConfigMaps of shared
+ * target groups. Everything goes through @kubernetes/client-node against the kubeconfig's
+ * context (a real cluster or the sandbox).
+ */
+export interface BindingApi {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export const CUTOVER_BINDINGS: BindingApi = {
+  group: 'cutover.dev',
+  version: 'v1alpha1',
+  plural: 'targetgroupbindings',
+};
+export const AWS_LBC_BINDINGS: BindingApi = {
+  group: 'elbv2.k8s.aws',
+  version: 'v1beta1',
+  plural: 'targetgroupbindings',
+};
+
+export type ChangeKind = 'binding' | 'service' | 'slice' | 'pod' | 'node';
+
+type Cache<T extends KubernetesObject> = ReturnType<typeof makeInformer<T>>;
+
+export interface AgentClusterOptions {
+  kc: KubeConfig;
+  api: BindingApi;
+  clock: Clock;
+  /** Called for every add, update and delete seen by an informer. */
+  onChange: (kind: ChangeKind, namespace: string, obj: KubernetesObject) => void;
+  onError?: (what: string, e: unknown) => void;
+  /** Informers restart this long after an error (watch failures, API server restarts). */
+  restartMs?: number;
+}
+
+export class AgentCluster {
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+  private readonly discovery: DiscoveryV1Api;
+  readonly bindings: Cache<KubernetesObject & BindingObject>;
+  readonly services: Cache<V1Service>;
+  readonly slices: Cache<V1EndpointSlice>;
+  readonly pods: Cache<V1Pod>;
+  readonly nodes: Cache<V1Node>;
+  private stopped = false;
+
+  constructor(private readonly o: AgentClusterOptions) {
+    const { kc, api } = o;
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.discovery = kc.makeApiClient(DiscoveryV1Api);
+    this.bindings = makeInformer(
+      kc,
+      `/apis/${api.group}/${api.version}/${api.plural}`,
+      () =>
+        this.custom.listClusterCustomObject({ group: api.group, version: api.version, plural: api.plural }) as never,
+    );
+    this.services = makeInformer(kc, '/api/v1/services', () => this.core.listServiceForAllNamespaces());
+    this.slices = makeInformer(kc, '/apis/discovery.k8s.io/v1/endpointslices', () =>
+      this.discovery.listEndpointSliceForAllNamespaces(),
+    );
+    this.pods = makeInformer(kc, '/api/v1/pods', () => this.core.listPodForAllNamespaces());
+    this.nodes = makeInformer(kc, '/api/v1/nodes', () => this.core.listNode());
+    this.wire('binding', this.bindings);
+    this.wire('service', this.services);
+    this.wire('slice', this.slices);
+    this.wire('pod', this.pods);
+    this.wire('node', this.nodes);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.bindings, this.services, this.slices, this.pods, this.nodes].map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([this.bindings, this.services, this.slices, this.pods, this.nodes].map((i) => i.stop()));
+  }
+
+  private wire<T extends KubernetesObject>(kind: ChangeKind, inf: Cache<T>): void {
+    const notify = (obj: T) => this.o.onChange(kind, obj.metadata?.namespace ?? '', obj);
+    inf.on('add', notify);
+    inf.on('update', notify);
+    inf.on('delete', notify);
+    inf.on('error', (e) => {
+      if (this.stopped || (e as Error)?.name === 'AbortError') return;
+      this.o.onError?.(`${kind} watch`, e);
+      // client-node stops an informer on error (a dropped watch, 410 Gone after a long outage,
+      // an API server restart); it relists and watches again when started.
+      this.o.clock.setTimeout(() => {
+        if (!this.stopped) void inf.start().catch((err) => this.o.onError?.(`${kind} watch restart`, err));
+      }, this.o.restartMs ?? 1_000);
+    });
+  }
+
+  /** The caches and writes as the agent's controller reads them (plain records). */
+  view(): ClusterView {
+    return {
+      bindings: () => this.bindings.list() as BindingObject[],
+      binding: (ns, name) => this.bindings.get(name, ns) as BindingObject | undefined,
+      service: (ns, name) => {
+        const s = this.services.get(name, ns);
+        return s ? serviceInfo(s) : undefined;
+      },
+      slicesOf: (ns, service) => this.slicesOf(ns, service).map(sliceInfo),
+      podsIn: (ns) => new Map<string, PodInfo>(this.pods.list(ns).map((p) => [p.metadata?.name ?? '', podInfo(p)])),
+      nodes: () => this.nodes.list().map(nodeInfo),
+      patchBindingStatus: (ns, name, status) => this.patchBindingStatus(ns, name, status),
+      setFinalizers: (ns, name, f) => this.setFinalizers(ns, name, f),
+      setPodCondition: (ns, pod, c) => this.setPodCondition(ns, pod, c),
+      event: (b, type, reason, message) => this.event(b, type, reason, message),
+      ownership: (ns) => this.ownership(ns),
+    };
+  }
+
+  /** The slices of a Service (label kubernetes.io/service-name). */
+  slicesOf(namespace: string, service: string): V1EndpointSlice[] {
+    return this.slices.list(namespace).filter((s) => s.metadata?.labels?.['kubernetes.io/service-name'] === service);
+  }
+
+  async patchBindingStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void> {
+    const { group, version, plural } = this.o.api;
+    await this.custom.patchNamespacedCustomObjectStatus(
+      { group, version, plural, namespace, name, body: { status } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  async setFinalizers(namespace: string, name: string, finalizers: string[]): Promise<void> {
+    const { group, version, plural } = this.o.api;
+    await this.custom.patchNamespacedCustomObject(
+      { group, version, plural, namespace, name, body: { metadata: { finalizers } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  /** Sets one pod condition (the readiness gate), merged by type with the others. */
+  async setPodCondition(
+    namespace: string,
+    pod: string,
+    c: { type: string; status: string; reason: string; message: string },
+  ): Promise<void> {
+    const condition = { ...c, lastTransitionTime: new Date(this.o.clock.now()).toISOString() };
+    await this.core.patchNamespacedPodStatus(
+      { namespace, name: pod, body: { status: { conditions: [condition] } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+  }
+
+  async event(binding: BindingObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    const now = new Date(this.o.clock.now());
+    const ns = binding.metadata.namespace;
+    await this.core.createNamespacedEvent({
+      namespace: ns,
+      body: {
+        metadata: { generateName: `${binding.metadata.name}.`, namespace: ns },
+        involvedObject: {
+          apiVersion: `${this.o.api.group}/${this.o.api.version}`,
+          kind: 'TargetGroupBinding',
+          name: binding.metadata.name,
+          namespace: ns,
+          ...(binding.metadata.uid ? { uid: binding.metadata.uid } : {}),
+        },
+        type,
+        reason,
+        message,
+        source: { component: 'cutover-agent' },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
+  }
+
+  /** Ownership of shared target groups, one ConfigMap per binding (`cutover-targets-<binding>`). */
+  ownership(namespace: string): OwnershipStore {
+    const cmName = (binding: string) => `cutover-targets-${binding}`;
+    return {
+      load: async (binding) => {
+        try {
+          const cm = await this.core.readNamespacedConfigMap({ namespace, name: cmName(binding) });
+          const text = cm.data?.targets ?? '';
+          return new Set(text ? text.split(',') : []);
+        } catch (e) {
+          if ((e as { code?: number }).code === 404) return new Set();
+          throw e;
+        }
+      },
+      save: async (binding, owned) => {
+        const body = {
+          metadata: { name: cmName(binding), namespace, labels: { 'app.kubernetes.io/managed-by': 'cutover-agent' } },
+          data: { targets: [...owned].sort().join(',') },
+        };
+        try {
+          await this.core.replaceNamespacedConfigMap({ namespace, name: cmName(binding), body });
+        } catch (e) {
+          if ((e as { code?: number }).code !== 404) throw e;
+          await this.core.createNamespacedConfigMap({ namespace, body });
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+
+/** The field manager cutover applies as (kubectl shows it in managedFields). */
+export const FIELD_MANAGER = 'cutover';
+
+/**
+ * Server-side applies a namespaced custom object (create or update, owning the fields it sets).
+ * `force` takes over fields another manager set, as `kubectl apply --server-side --force-conflicts`.
+ */
+export async function applyCustomObject(
+  kc: KubeConfig,
+  obj: { apiVersion: string; kind: string; metadata: { name: string; namespace: string } },
+  plural: string,
+  force = true,
+): Promise<void> {
+  const [group, version] = obj.apiVersion.split('/') as [string, string];
+  await kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+    {
+      group,
+      version,
+      plural,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      body: obj,
+      fieldManager: FIELD_MANAGER,
+      force,
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  );
+}

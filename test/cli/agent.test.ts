@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
+import { awsClientConfig } from '../helpers/aws-env.ts';
+import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
+
+const BIN = join(REPO_ROOT, 'src/cli/bin.ts');
+const TSX = fileURLToPath(import.meta.resolve('tsx'));
+
+/** `cutover agent` as a user runs it: a process with the sandbox's env file, stopped by SIGTERM. */
+describe('cutover agent', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cutover-agent-cli-'));
+    sandbox = await startSandbox({
+      speed: 30,
+      dir: join(dir, 'sbx'),
+      scenario: join(REPO_ROOT, 'scenarios/empty-target-groups.yaml'),
+    });
+  });
+  after(async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('GIVEN the sandbox env WHEN run with --install-crds THEN it installs the CRD, registers a binding’s pods, and exits 0 on SIGTERM', async () => {
+    const elb = new ElasticLoadBalancingV2Client(awsClientConfig(sandbox.awsUrl));
+    const tg = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['web-blue'] }))).TargetGroups![0]!
+      .TargetGroupArn!;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        BIN,
+        'agent',
+        '--cluster-name',
+        'blue',
+        '--context',
+        'blue',
+        '--install-crds',
+        '--allow-target-group',
+        '*:targetgroup/web-blue/*',
+        '--ops-addr',
+        '127.0.0.1:0',
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, ...sandbox.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      const until = async (what: string, fn: () => Promise<boolean> | boolean) => {
+        for (let i = 0; i < 200; i++) {
+          if (await fn()) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.fail(`timed out waiting for ${what}; stdout: ${stdout} stderr: ${stderr}`);
+      };
+      await until('the agent to start', () => stdout.includes('watching cutover.dev/v1alpha1'));
+      const kc = new KubeConfig();
+      kc.loadFromFile(sandbox.kubeconfigFile);
+      kc.setCurrentContext('blue');
+      await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+        group: 'cutover.dev',
+        version: 'v1alpha1',
+        namespace: 'web',
+        plural: 'targetgroupbindings',
+        body: {
+          apiVersion: 'cutover.dev/v1alpha1',
+          kind: 'TargetGroupBinding',
+          metadata: { name: 'web', namespace: 'web' },
+          spec: { serviceRef: { name: 'web', port: 'http' }, targetGroupARN: tg },
+        },
+      });
+      await until('4 registered targets', async () => {
+        const t = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
+        return t.TargetHealthDescriptions?.length === 4;
+      });
+      const ops = /metrics on (http:\/\/[\d.:]+)/.exec(stdout)?.[1];
+      assert.ok(ops, stdout);
+      assert.equal((await fetch(`${ops}/healthz`)).status, 200);
+      assert.equal((await fetch(`${ops}/readyz`)).status, 200);
+      await until('registration counted', async () => {
+        const text = await (await fetch(`${ops}/metrics`)).text();
+        return (
+          /cutover_agent_aws_calls_total\{operation="RegisterTargets",result="ok"\} 1/.test(text) &&
+          /cutover_agent_pod_ready_to_registered_seconds_count 4/.test(text)
+        );
+      });
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.match(stdout, /agent blue: stopped/);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+      elb.destroy();
+    }
+  });
+
+  it('GIVEN a context that does not exist THEN exit 2 naming the contexts there are', async () => {
+    const r = await runCli(['agent', '--cluster-name', 'x', '--context', 'purple', '--region', 'us-east-1'], {
+      env: { KUBECONFIG: sandbox.kubeconfigFile },
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no kubeconfig context named "purple"/);
+    assert.match(r.stderr, /contexts: blue, green/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { progressLine, summaryLine } from '../../src/cli/progress.ts';
+import type { DriverEvent } from '../../src/engine/events.ts';
+import { buildPlan } from '../../src/plan/plan.ts';
+import { loadRolloutFile } from '../../src/spec/index.ts';
+
+const plan = buildPlan((await loadRolloutFile('rollouts/sandbox-web.yaml')).rollout);
+const T = Date.UTC(2026, 0, 1, 12, 4, 0);
+
+describe('progress lines', () => {
+  const cases: Array<[DriverEvent, string | undefined]> = [
+    [
+      { type: 'shifted', step: 0, weights: { blue: 19, green: 1 }, effective: { blue: 95, green: 5 } },
+      '12:04:00 step 1/4 wrote blue=19 green=1 (blue 95% green 5%) on route web, read back',
+    ],
+    [
+      {
+        type: 'tick',
+        step: 1,
+        at: T,
+        decision: 'wait',
+        result: {
+          verdict: 'fail',
+          window: { start: T - 180_000, end: T - 120_000 },
+          checks: [{ check: 'target5xxRate green', verdict: 'fail', detail: '9% (90/1000) > 2%' }],
+        },
+      },
+      '12:04:00 step 2/4 tick fail: target5xxRate green 9% (90/1000) > 2% fail → wait',
+    ],
+    [
+      { type: 'rolledBackTo', step: null, weights: { blue: 1, green: 0 } },
+      '12:04:00 rolled back to the start: blue=1 green=0, read back',
+    ],
+    [
+      { type: 'phase', phase: 'paused', step: 1, detail: 'route web: expected blue=3 green=1, found blue=1 green=1' },
+      '12:04:00 step 2/4 paused: route web: expected blue=3 green=1, found blue=1 green=1',
+    ],
+    [{ type: 'phase', phase: 'verifying', step: 1 }, undefined],
+  ];
+  for (const [event, want] of cases) {
+    it(`renders ${event.type}${event.type === 'phase' ? ` ${event.phase}` : ''}`, () => {
+      assert.equal(progressLine(plan, event, T), want);
+    });
+  }
+
+  it('sums up each outcome with where traffic is', () => {
+    const base = {
+      step: 1,
+      reason: 'gate failed: target5xxRate green: 9% > 2%',
+      error: undefined,
+      message: undefined,
+      interrupted: false,
+      cause: 'gate' as const,
+      moved: true,
+    };
+    assert.equal(summaryLine(plan, { ...base, outcome: 'completed' }), 'rollout sandbox-web completed: 100% on green');
+    assert.equal(
+      summaryLine(plan, { ...base, outcome: 'rolledBack' }),
+      'rollout sandbox-web rolled back at step 2 of 4: gate failed: target5xxRate green: 9% > 2%; traffic is back on blue',
+    );
+    assert.match(summaryLine(plan, { ...base, outcome: 'aborted' }), /aborted by an operator at step 2 of 4/);
+    assert.match(
+      summaryLine(plan, { ...base, outcome: 'failed', interrupted: true }),
+      /interrupted at step 2 of 4; run it again/,
+    );
+  });
+});

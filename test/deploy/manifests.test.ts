@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
+
+const DEPLOY = join(REPO_ROOT, 'deploy');
+const docs = (file: string) => parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8')).map((d) => d.toJSON());
+
+/** The agent's manifests as a reviewer would check them (kubectl builds them in the clients suite). */
+describe('deploy/ manifests', () => {
+  const [deployment] = docs('agent/deployment.yaml');
+  const container = deployment.spec.template.spec.containers[0];
+
+  it('runs the agent non-root on a read-only root filesystem, with requests, limits and probes', () => {
+    const pod = deployment.spec.template.spec;
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+    assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
+    assert.ok(
+      container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory,
+    );
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    assert.ok(container.args.includes('--ops-addr=0.0.0.0:8080'), 'the probes have a server to talk to');
+  });
+
+  it('passes only options `cutover agent` has', async () => {
+    const help = await runCli(['agent', '--help']);
+    const overlays = readdirSync(join(DEPLOY, 'overlays')).flatMap((c) => {
+      const k = docs(`overlays/${c}/kustomization.yaml`)[0];
+      return k.patches.flatMap((p: { patch: string }) => parseAllDocuments(p.patch)[0]!.toJSON());
+    });
+    const argLists = [container.args, ...overlays.filter((op) => op.path.endsWith('/args')).map((op) => op.value)];
+    for (const args of argLists) {
+      assert.equal(args[0], 'agent');
+      for (const a of args.slice(1)) {
+        const flag = a.split('=')[0];
+        assert.match(help.stdout, new RegExp(`${flag}\\b`), `${flag} is an option of cutover agent`);
+      }
+    }
+  });
+
+  it('grants the agent nothing it does not use: no secrets, no deletes, no writes to workloads', () => {
+    const role = docs('agent/rbac.yaml').find((d) => d.kind === 'ClusterRole');
+    const rules = role.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+    assert.ok(!rules.some((r) => r.resources.includes('secrets')));
+    assert.ok(!rules.some((r) => r.verbs.includes('delete') || r.verbs.includes('*')));
+    const podWrites = rules.filter(
+      (r) => r.resources.includes('pods') && r.verbs.some((v) => ['patch', 'update', 'create'].includes(v)),
+    );
+    assert.deepEqual(podWrites, [], 'pods are read; only pods/status is written (the readiness gate)');
+  });
+});

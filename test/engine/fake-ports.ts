@@ -1,0 +1,117 @@
+import type {
+  AlarmResult,
+  DriverPorts,
+  Lease,
+  OperatorCommand,
+  RolloutRecord,
+  TargetCounts,
+  TargetGroupWeights,
+  TickResult,
+} from '../../src/engine/ports.ts';
+import { CutoverError } from '../../src/errors.ts';
+import type { Plan, PlanRoute } from '../../src/plan/plan-types.ts';
+
+/**
+ * An in-memory world behind the driver's ports, for the machine's logic: forward weights per
+ * route, target health per group, scripted gate ticks and alarms, a record, a lease and operator
+ * commands. It keeps a log of every write so tests can assert what the driver did. (End-to-end
+ * tests run the same driver through the AWS adapters against the sandbox.)
+ */
+export class FakeWorld {
+  weights = new Map<string, TargetGroupWeights>();
+  health = new Map<string, TargetCounts>();
+  record: RolloutRecord | undefined;
+  lease: Lease | undefined;
+  commands: OperatorCommand[] = [];
+  writes: Array<{ route: string; weights: TargetGroupWeights; at: number }> = [];
+  saves: RolloutRecord[] = [];
+  /** Decides each tick; default: pass. */
+  tick: (input: { stepIndex: number; since: number; now: number }) => TickResult = (i) => pass(i.now);
+  alarms: (input: { since: number; now: number }) => AlarmResult = () => ({ firing: [] });
+  /** Fails the next N writes (as an AWS API that keeps throttling would after retries). */
+  failWrites = 0;
+
+  constructor(
+    readonly plan: Plan,
+    readonly now: () => number,
+  ) {
+    for (const r of plan.routes) {
+      const initial = plan.initial.routes.find((x) => x.route === r.name);
+      this.weights.set(r.name, { ...initial?.targetGroups });
+      for (const tg of Object.values(r.targetGroups)) this.health.set(tg, { healthy: 10, registered: 10 });
+    }
+  }
+
+  ports(): DriverPorts {
+    return {
+      traffic: {
+        readWeights: async (route: PlanRoute) => ({ ...this.weights.get(route.name)! }),
+        writeWeights: async (route: PlanRoute, w: TargetGroupWeights) => {
+          if (this.failWrites > 0) {
+            this.failWrites--;
+            throw new CutoverError('E_AWS', `ModifyListener failed for ${route.name}: Throttling`);
+          }
+          this.weights.set(route.name, { ...this.weights.get(route.name), ...w });
+          this.writes.push({ route: route.name, weights: { ...w }, at: this.now() });
+          return { ...this.weights.get(route.name)! };
+        },
+      },
+      health: { targetCounts: async (tg: string) => ({ ...(this.health.get(tg) ?? { healthy: 0, registered: 0 }) }) },
+      gates: {
+        tick: async (i) => this.tick(i),
+        alarms: async (i) => this.alarms(i),
+      },
+      state: {
+        load: async () => (this.record ? structuredClone(this.record) : undefined),
+        save: async (r) => {
+          this.record = structuredClone(r);
+          this.saves.push(structuredClone(r));
+        },
+        acquireLease: async (holder, now, ttl) => {
+          if (this.lease && this.lease.holder !== holder && this.lease.expiresAt > now) {
+            throw new CutoverError('E_LEASE_HELD', `rollout is driven by ${this.lease.holder}`, {
+              value: this.lease.holder,
+            });
+          }
+          this.lease = { holder, expiresAt: now + ttl };
+          return this.lease;
+        },
+        releaseLease: async (holder) => {
+          if (this.lease?.holder === holder) this.lease = undefined;
+        },
+        takeCommands: async () => this.commands.splice(0),
+      },
+    };
+  }
+
+  /** Route weights by cluster, e.g. {blue: 19, green: 1}. */
+  clusterWeights(route = this.plan.routes[0]!.name): Record<string, number> {
+    const r = this.plan.routes.find((x) => x.name === route)!;
+    const w = this.weights.get(route)!;
+    return Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, w[tg] ?? 0]));
+  }
+}
+
+export function pass(now: number): TickResult {
+  return {
+    verdict: 'pass',
+    window: { start: now - 60_000, end: now },
+    checks: [{ check: 'target5xxRate green', verdict: 'pass', detail: '0.1% (1/1000) ≤ 2%' }],
+  };
+}
+
+export function fail(now: number, detail = '9.0% (90/1000) > 2%'): TickResult {
+  return {
+    verdict: 'fail',
+    window: { start: now - 60_000, end: now },
+    checks: [{ check: 'target5xxRate green', verdict: 'fail', detail }],
+  };
+}
+
+export function inconclusive(now: number): TickResult {
+  return {
+    verdict: 'inconclusive',
+    window: { start: now - 60_000, end: now },
+    checks: [{ check: 'target5xxRate green', verdict: 'inconclusive', detail: '12 requests < 50' }],
+  };
+}
