@@ -23,12 +23,10 @@ export function progressLine(plan: Plan, e: DriverEvent, now: number): string | 
       return `${at} ${step(e.step)} preflight ${e.ok ? 'ok' : 'waiting'}: ${e.detail}`;
     case 'shifted':
       return `${at} ${step(e.step)} wrote ${split(plan, e.weights, e.effective)} on ${routes(plan)}, read back`;
-    case 'tick': {
-      const checks = e.result.checks.map((c) => `${c.check} ${c.detail} ${c.verdict}`).join('; ');
-      return `${at} ${step(e.step)} tick ${e.result.verdict}${checks ? `: ${checks}` : ''} → ${e.decision}`;
-    }
+    case 'tick':
+      return `${at} ${step(e.step)} ${e.result.description} → ${e.decision}`;
     case 'alarm':
-      return `${at} ${step(e.step)} alarm: ${e.firing.map((f) => `${f.name} ${f.detail}`).join('; ')}`;
+      return `${at} ${step(e.step)} ${e.detail}`;
     case 'rolledBackTo':
       return `${at} rolled back to ${e.step === null ? 'the start' : step(e.step)}: ${weightsText(plan, e.weights)}, read back`;
     case 'command':

@@ -1,4 +1,4 @@
-import type { TickResult } from './ports.ts';
+import type { TickResult } from '../gates/tick.ts';
 
 /**
  * What the driver reports as it goes: the live view renders these, `--output json` prints one
@@ -8,8 +8,8 @@ export type DriverEvent =
   | { type: 'phase'; phase: DriverPhase; step: number; detail?: string }
   | { type: 'preflight'; step: number; ok: boolean; detail: string }
   | { type: 'shifted'; step: number; weights: Record<string, number>; effective: Record<string, number> }
-  | { type: 'tick'; step: number; at: number; result: TickResult; decision: string }
-  | { type: 'alarm'; step: number; firing: Array<{ name: string; detail: string }> }
+  | { type: 'tick'; step: number; at: number; result: TickResult; decision: string; detail: string }
+  | { type: 'alarm'; step: number; detail: string }
   | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }
   | { type: 'command'; command: string };
 

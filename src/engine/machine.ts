@@ -1,7 +1,11 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import { isCutoverError } from '../errors.ts';
-import type { AlarmResult, OperatorCommand, RouteWeights, TickResult } from './ports.ts';
-import { firstTickAt, nextTickAt } from './schedule.ts';
+import { type GateState, initialGateState, reduceGate, stepReady } from '../gates/step-rules.ts';
+import { combineTick } from '../gates/tick.ts';
+import type { Verdict } from '../gates/verdict.ts';
+import { firstOwnVerdictAt, tickWindow } from '../gates/windows.ts';
+import type { GateTick, OperatorCommand, RouteWeights } from './ports.ts';
+import { nextTickAt } from './schedule.ts';
 import {
   DriftError,
   type DriverDeps,
@@ -14,11 +18,10 @@ import {
   shift,
   verify,
 } from './services.ts';
-import { judgeTick, NEW_JUDGEMENT, readyToAdvance, type StepDecision, type StepJudgement } from './step-rules.ts';
 
 /**
  * The driver as a declarative xstate machine (ARCHITECTURE §2): this file holds only wiring; the
- * work is in services.ts, the step rules in step-rules.ts, and time comes from the injected
+ * work is in services.ts, the gate rules in gates/step-rules.ts, and time comes from the injected
  * clock (createActor(…, { clock })).
  *
  * loading → nextStep → preflight → shifting → baking(waiting ⇄ ticking) → advance → nextStep …
@@ -33,7 +36,8 @@ export interface DriverContext {
   lastWritten: RouteWeights;
   verifiedAt: number;
   nextTickAt: number;
-  judgement: StepJudgement;
+  /** The gates' state (failures, streaks, compare5xx accumulators, the step's own ticks). */
+  gate: GateState;
   /** Healthy source targets per route at the start (capacity baseline); measured before step 0. */
   baseline: Record<string, number> | undefined;
   pausedFrom: 'bake' | 'approval' | 'drift';
@@ -46,7 +50,7 @@ export interface DriverContext {
 }
 
 export type DriverMachineEvent =
-  | { type: 'ALARM'; firing: AlarmResult['firing'] }
+  | { type: 'ALARM'; verdict: Verdict }
   | { type: 'COMMAND'; command: OperatorCommand }
   | { type: 'LEASE_LOST'; reason: string };
 
@@ -103,18 +107,16 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         for (const r of plan.routes) out[r.name] = await d.ports.traffic.readWeights(r, signal);
         return out;
       }),
-      tick: fromPromise<TickResult, { step: number; since: number }>(async ({ input, signal }) => {
+      tick: fromPromise<GateTick, { step: number; gate: GateState }>(async ({ input, signal }) => {
         const now = d.clock.now();
         try {
-          return await d.ports.gates.tick({ stepIndex: input.step, since: input.since, now }, signal);
+          return await d.ports.gates.tick({ stepIndex: input.step, now, compare: input.gate.compare }, signal);
         } catch (e) {
-          // Unreadable data is inconclusive; a long streak of it fails closed (step-rules.ts).
-          const detail = e instanceof Error ? e.message : String(e);
-          return {
-            verdict: 'inconclusive',
-            window: { start: now, end: now },
-            checks: [{ check: 'metrics', verdict: 'inconclusive', detail }],
-          };
+          // Unreadable data is inconclusive; a long streak of it fails closed (gates/step-rules.ts).
+          const description = `gates unreadable (${errorText(e)}) inconclusive`;
+          const window = tickWindow(now, gates.intervalMs, gates.lagMs);
+          const verdict: Verdict = { check: -1, type: 'metrics', outcome: 'inconclusive', numbers: {}, description };
+          return { tick: combineTick(window, [verdict]), compare: input.gate.compare };
         }
       }),
       rollback: fromPromise<void, { step: number }>(({ input, signal }) => rollback(d, rec, input.step, signal)),
@@ -123,31 +125,23 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         { phase: 'awaitingApproval' | 'paused' | 'starting'; step: number; weights: RouteWeights; reason?: string }
       >(({ input }) => rec.save(input)),
       alarms: fromCallback<DriverMachineEvent, { step: number }>(({ sendBack, input }) => {
+        // Alarms are polled every few seconds, between ticks too: an ALARM rolls back at once. An
+        // unreadable poll is not a verdict here; the tick's own alarm check turns it into an
+        // inconclusive, and a streak of those fails closed (gates/step-rules.ts).
         let since = d.clock.now();
-        let failingSince: number | undefined;
-        const failAfter = gates.intervalMs * (gates.inconclusiveLimit + 1);
         const controller = new AbortController();
         const poll = async () => {
           const now = d.clock.now();
           try {
-            const r = await d.ports.gates.alarms({ since, now }, controller.signal);
+            const verdict = await d.ports.gates.alarms({ since, now }, controller.signal);
             since = now;
-            failingSince = undefined;
-            if (r.firing.length) {
-              d.emit({ type: 'alarm', step: input.step, firing: r.firing });
-              sendBack({ type: 'ALARM', firing: r.firing });
+            if (verdict?.outcome === 'fail') {
+              d.emit({ type: 'alarm', step: input.step, detail: verdict.description });
+              sendBack({ type: 'ALARM', verdict });
               return;
             }
-          } catch (e) {
+          } catch {
             if (controller.signal.aborted) return;
-            failingSince ??= now;
-            if (now - failingSince >= failAfter) {
-              // Fail closed, as CodeDeploy does by default: alarms that cannot be read for this
-              // long are treated as firing.
-              const detail = `alarm states unreadable for ${Math.round((now - failingSince) / 1000)}s: ${e instanceof Error ? e.message : String(e)}`;
-              sendBack({ type: 'ALARM', firing: [{ name: '(unreadable)', detail }] });
-              return;
-            }
           }
           cancel = d.clock.setTimeout(() => void poll(), d.options.pollMs);
         };
@@ -223,20 +217,25 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         pausedFrom: 'drift' as const,
         reason: errorText((event as unknown as { error: unknown }).error),
       })),
-      alarmFired: assign(({ event }) => {
-        const firing = (event as Extract<DriverMachineEvent, { type: 'ALARM' }>).firing;
-        return { cause: 'alarm' as const, reason: `alarm ${firing.map((f) => `${f.name} (${f.detail})`).join(', ')}` };
+      alarmFired: assign(({ context, event }) => {
+        const verdict = (event as Extract<DriverMachineEvent, { type: 'ALARM' }>).verdict;
+        const r = reduceGate(context.gate, { type: 'alarmPoll', verdict }, gates);
+        return { gate: r.state, cause: 'alarm' as const, reason: verdict.description };
       }),
       operatorAbort: assign({ cause: 'operator' as const, reason: 'aborted by an operator' }),
       jumpToLast: assign({ step: lastStep - 1 }),
       recordTick: assign(({ context, event }) => {
-        const tick = (event as unknown as { output: TickResult }).output;
-        const r = judgeTick(context.judgement, tick, gates, bakeElapsed(context));
-        d.emit({ type: 'tick', step: context.step, at: d.clock.now(), result: tick, decision: r.decision.kind });
+        const out = (event as unknown as { output: GateTick }).output;
+        const r = reduceGate(context.gate, { type: 'tick', tick: out.tick, compare: out.compare }, gates);
+        const now = d.clock.now();
+        const decision = r.rollback ? 'rollback' : stepReady(r.state, now).ready ? 'advance' : 'wait';
+        d.emit({ type: 'tick', step: context.step, at: now, result: out.tick, decision, detail: r.description });
         return {
-          judgement: r.judgement,
-          nextTickAt: nextTickAt(context.nextTickAt, d.clock.now(), gates.intervalMs),
-          ...(r.decision.kind === 'rollback' ? { cause: 'gate' as const, reason: r.decision.reason } : {}),
+          gate: r.state,
+          nextTickAt: nextTickAt(context.nextTickAt, now, gates.intervalMs),
+          ...(r.rollback
+            ? { cause: 'gate' as const, reason: `gate failed: ${r.state.rollback?.reason ?? r.description}` }
+            : {}),
         };
       }),
     },
@@ -244,8 +243,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       allStepsDone: ({ context }) => context.step > lastStep,
       isApproval: ({ context }) => plan.steps[context.step]?.kind === 'approve',
       changesWeights: ({ context }) => plan.steps[context.step]?.changesWeights === true,
-      bakeElapsed: ({ context }) => bakeElapsed(context),
-      readyToAdvance: ({ context }) => readyToAdvance(context.judgement, bakeElapsed(context)),
+      readyToAdvance: ({ context }) => stepReady(context.gate, d.clock.now()).ready,
       pausedInApproval: ({ context }) => context.pausedFrom === 'approval',
       pausedInBake: ({ context }) => context.pausedFrom === 'bake',
     },
@@ -260,7 +258,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       lastWritten: {},
       verifiedAt: 0,
       nextTickAt: 0,
-      judgement: NEW_JUDGEMENT,
+      gate: initialGateState(),
       baseline: undefined,
       pausedFrom: 'bake',
       cause: undefined,
@@ -373,9 +371,20 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       },
       baking: {
         entry: assign({
-          judgement: NEW_JUDGEMENT,
+          gate: ({ context }) =>
+            reduceGate(
+              context.gate,
+              {
+                type: 'stepStarted',
+                index: context.step,
+                verifiedAtMs: context.verifiedAt,
+                bakeMs: bakeOf(context.step),
+                requiresPass: (plan.steps[context.step]?.checks.length ?? 0) > 0,
+              },
+              gates,
+            ).state,
           nextTickAt: ({ context }) =>
-            Math.max(firstTickAt(context.verifiedAt, gates.intervalMs, gates.lagMs), d.clock.now()),
+            Math.max(firstOwnVerdictAt(context.verifiedAt, gates.intervalMs, gates.lagMs), d.clock.now()),
         }),
         invoke: { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
         on: {
@@ -402,21 +411,16 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           ticking: {
             invoke: {
               src: 'tick',
-              input: ({ context }) => ({ step: context.step, since: context.verifiedAt }),
-              onDone: [
-                {
-                  guard: ({ context, event }) => decide(context, event.output).kind === 'rollback',
-                  target: '#driver.rollingBack',
-                  actions: 'recordTick',
-                },
-                {
-                  guard: ({ context, event }) => decide(context, event.output).kind === 'advance',
-                  target: '#driver.advance',
-                  actions: 'recordTick',
-                },
-                { target: 'waiting', actions: 'recordTick' },
-              ],
+              input: ({ context }) => ({ step: context.step, gate: context.gate }),
+              onDone: { target: 'judged', actions: 'recordTick' },
             },
+          },
+          judged: {
+            always: [
+              { guard: ({ context }) => context.gate.rollback !== null, target: '#driver.rollingBack' },
+              { guard: 'readyToAdvance', target: '#driver.advance' },
+              { target: 'waiting' },
+            ],
           },
         },
       },
@@ -520,12 +524,6 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
 
   function bakeOf(step: number): number {
     return plan.steps[step]?.bakeMs ?? 0;
-  }
-  function bakeElapsed(c: DriverContext): boolean {
-    return d.clock.now() >= c.verifiedAt + bakeOf(c.step);
-  }
-  function decide(c: DriverContext, tick: TickResult): StepDecision {
-    return judgeTick(c.judgement, tick, gates, bakeElapsed(c)).decision;
   }
 }
 

@@ -1,3 +1,6 @@
+import type { CompareAccumulator } from '../gates/sequential.ts';
+import type { TickResult } from '../gates/tick.ts';
+import type { Verdict } from '../gates/verdict.ts';
 import type { PlanRoute } from '../plan/plan-types.ts';
 
 /**
@@ -38,36 +41,27 @@ export interface HealthPort {
   targetCounts(targetGroupArn: string, signal?: AbortSignal): Promise<TargetCounts>;
 }
 
-export type TickVerdict = 'pass' | 'fail' | 'inconclusive';
-
-/** One check's verdict in a tick, with its numbers in words (`green 0.42% (21/5000) ≤ 1%`). */
-export interface CheckResult {
-  check: string;
-  verdict: TickVerdict;
-  detail: string;
-}
-
-export interface TickResult {
-  verdict: TickVerdict;
-  /** Start and end (exclusive) of the metric window judged, epoch ms. */
-  window: { start: number; end: number };
-  checks: CheckResult[];
-}
-
-export interface AlarmResult {
-  /** Alarms in ALARM now, or that went to ALARM since the previous poll. */
-  firing: Array<{ name: string; detail: string }>;
+/** One tick as the gates judged it, with the compare5xx accumulators to carry to the next. */
+export interface GateTick {
+  tick: TickResult;
+  compare: Record<string, CompareAccumulator>;
 }
 
 export interface GatePort {
   /**
-   * Judges the latest whole metric window behind the publication lag. `since` is when the live
-   * split was verified: the result's `verdict` is inconclusive when no whole window since then
-   * can be judged yet (the step is judged only on its own traffic).
+   * Judges every applicable check of step `stepIndex` over the latest whole window behind the
+   * publication lag at `now` (one GetMetricData call, live target health, alarms). `compare` is
+   * the compare5xx state so far. Unreadable data comes back as inconclusive verdicts, not errors.
    */
-  tick(input: { stepIndex: number; since: number; now: number }, signal?: AbortSignal): Promise<TickResult>;
-  /** Polls the rollout's alarms (metric and composite) for anything in ALARM since `since`. */
-  alarms(input: { since: number; now: number }, signal?: AbortSignal): Promise<AlarmResult>;
+  tick(
+    input: { stepIndex: number; now: number; compare: Record<string, CompareAccumulator> },
+    signal?: AbortSignal,
+  ): Promise<GateTick>;
+  /**
+   * Polls the rollout's alarms (metric and composite) for anything in ALARM now or since `since`.
+   * Undefined when the rollout has no alarm check.
+   */
+  alarms(input: { since: number; now: number }, signal?: AbortSignal): Promise<Verdict | undefined>;
 }
 
 /** Where a rollout stands, as recorded on its routes (tags) so any process can read it. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { progressLine, summaryLine } from '../../src/cli/progress.ts';
 import type { DriverEvent } from '../../src/engine/events.ts';
+import { combineTick } from '../../src/gates/tick.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
 import { loadRolloutFile } from '../../src/spec/index.ts';
 
@@ -20,13 +21,18 @@ describe('progress lines', () => {
         step: 1,
         at: T,
         decision: 'wait',
-        result: {
-          verdict: 'fail',
-          window: { start: T - 180_000, end: T - 120_000 },
-          checks: [{ check: 'target5xxRate green', verdict: 'fail', detail: '9% (90/1000) > 2%' }],
-        },
+        detail: 'counted as failure 1',
+        result: combineTick({ startMs: T - 180_000, endMs: T - 120_000 }, [
+          {
+            check: 0,
+            type: 'target5xxRate',
+            outcome: 'fail',
+            numbers: {},
+            description: 'target5xxRate green 9% (90/1000) > 2% fail',
+          },
+        ]),
       },
-      '12:04:00 step 2/4 tick fail: target5xxRate green 9% (90/1000) > 2% fail → wait',
+      '12:04:00 step 2/4 tick 12:01–12:02 fail: target5xxRate green 9% (90/1000) > 2% fail → wait',
     ],
     [
       { type: 'rolledBackTo', step: null, weights: { blue: 1, green: 0 } },

@@ -7,7 +7,7 @@ import { buildPlan } from '../../src/plan/plan.ts';
 import type { Plan } from '../../src/plan/plan-types.ts';
 import { loadRolloutFile } from '../../src/spec/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { FakeWorld, fail, inconclusive, pass } from './fake-ports.ts';
+import { alarmFiring, FakeWorld, fail, inconclusive, pass } from './fake-ports.ts';
 
 const loaded = await loadRolloutFile('rollouts/sandbox-web.yaml');
 const PLAN: Plan = buildPlan(loaded.rollout);
@@ -98,9 +98,9 @@ describe('driver', () => {
     });
     const r = await finish(run);
     assert.equal(r.outcome, 'rolledBack');
-    assert.match(r.reason ?? '', /gate failed: target5xxRate green: 9\.0%/);
+    assert.match(r.reason ?? '', /gate failed: .*target5xxRate green 9% \(90\/1000\) > 2% fail/);
     assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
-    const failedTicks = run.events.filter((e) => e.type === 'tick' && e.result.verdict === 'fail');
+    const failedTicks = run.events.filter((e) => e.type === 'tick' && e.result.outcome === 'fail');
     assert.equal(failedTicks.length, PLAN.gates.failureLimit + 1);
     assert.equal(run.world.record?.phase, 'rolledBack');
     assert.ok(
@@ -115,11 +115,7 @@ describe('driver', () => {
     let firedAt = 0;
     const run = start({
       world: (w) => {
-        w.alarms = (i) => {
-          if (i.now >= firedAt && firedAt > 0)
-            return { firing: [{ name: 'edge-p99-latency', detail: 'ALARM since 12:05' }] };
-          return { firing: [] };
-        };
+        w.alarms = (i) => (i.now >= firedAt && firedAt > 0 ? alarmFiring('edge-p99-latency') : undefined);
       },
     });
     await until(run, () => run.world.writes.length === 2);

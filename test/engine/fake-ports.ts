@@ -1,14 +1,15 @@
 import type {
-  AlarmResult,
   DriverPorts,
   Lease,
   OperatorCommand,
   RolloutRecord,
   TargetCounts,
   TargetGroupWeights,
-  TickResult,
 } from '../../src/engine/ports.ts';
 import { CutoverError } from '../../src/errors.ts';
+import { combineTick, type TickResult } from '../../src/gates/tick.ts';
+import type { Verdict } from '../../src/gates/verdict.ts';
+import { tickWindow } from '../../src/gates/windows.ts';
 import type { Plan, PlanRoute } from '../../src/plan/plan-types.ts';
 
 /**
@@ -26,8 +27,9 @@ export class FakeWorld {
   writes: Array<{ route: string; weights: TargetGroupWeights; at: number }> = [];
   saves: RolloutRecord[] = [];
   /** Decides each tick; default: pass. */
-  tick: (input: { stepIndex: number; since: number; now: number }) => TickResult = (i) => pass(i.now);
-  alarms: (input: { since: number; now: number }) => AlarmResult = () => ({ firing: [] });
+  tick: (input: { stepIndex: number; now: number }) => TickResult = (i) => pass(i.now);
+  /** The alarm poll's verdict; default: no alarm check. */
+  alarms: (input: { since: number; now: number }) => Verdict | undefined = () => undefined;
   /** Fails the next N writes (as an AWS API that keeps throttling would after retries). */
   failWrites = 0;
 
@@ -58,7 +60,7 @@ export class FakeWorld {
       },
       health: { targetCounts: async (tg: string) => ({ ...(this.health.get(tg) ?? { healthy: 0, registered: 0 }) }) },
       gates: {
-        tick: async (i) => this.tick(i),
+        tick: async (i) => ({ tick: this.tick(i), compare: i.compare }),
         alarms: async (i) => this.alarms(i),
       },
       state: {
@@ -92,26 +94,17 @@ export class FakeWorld {
   }
 }
 
-export function pass(now: number): TickResult {
-  return {
-    verdict: 'pass',
-    window: { start: now - 60_000, end: now },
-    checks: [{ check: 'target5xxRate green', verdict: 'pass', detail: '0.1% (1/1000) ≤ 2%' }],
-  };
+/** A tick over the window a real driver would judge at `now` (interval 1m, lag 2m). */
+function tickOf(now: number, outcome: Verdict['outcome'], description: string): TickResult {
+  const verdict: Verdict = { check: 0, type: 'target5xxRate', outcome, numbers: {}, description };
+  return combineTick(tickWindow(now, 60_000, 120_000), [verdict]);
 }
 
-export function fail(now: number, detail = '9.0% (90/1000) > 2%'): TickResult {
-  return {
-    verdict: 'fail',
-    window: { start: now - 60_000, end: now },
-    checks: [{ check: 'target5xxRate green', verdict: 'fail', detail }],
-  };
-}
+export const pass = (now: number) => tickOf(now, 'pass', 'target5xxRate green 0.1% (1/1000) ≤ 2% pass');
+export const fail = (now: number) => tickOf(now, 'fail', 'target5xxRate green 9% (90/1000) > 2% fail');
+export const inconclusive = (now: number) =>
+  tickOf(now, 'inconclusive', 'target5xxRate green 12 requests < 50 inconclusive');
 
-export function inconclusive(now: number): TickResult {
-  return {
-    verdict: 'inconclusive',
-    window: { start: now - 60_000, end: now },
-    checks: [{ check: 'target5xxRate green', verdict: 'inconclusive', detail: '12 requests < 50' }],
-  };
+export function alarmFiring(name: string): Verdict {
+  return { check: 4, type: 'alarm', outcome: 'fail', numbers: {}, description: `alarm ${name} in ALARM fail` };
 }
