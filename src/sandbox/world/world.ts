@@ -17,12 +17,15 @@ import type {
 } from '../scenario/types.ts';
 import { ClusterSim } from './cluster-sim.ts';
 import { targetPortOf } from './endpoint-slices.ts';
+import { actionArn, FaultScheduler } from './fault-scheduler.ts';
 import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
+import { modifiedWeights } from './modify-weights.ts';
+import { NOISE_PERIOD_MS, WorkloadNoise } from './noise.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
-import { routeRequests } from './traffic.ts';
+import { type GroupPlan, groupPlan, routeRequests } from './traffic.ts';
 import { WorldClock } from './world-clock.ts';
 
 export interface WorldOptions {
@@ -76,8 +79,11 @@ export class World {
   private readonly stepMs: number;
   private time: number;
   private readonly minutes = new Map<string, LbMinute>();
-  private readonly faults: FaultDef[];
-  private nextFault = 0;
+  private readonly faults: FaultScheduler;
+  private readonly noise: WorkloadNoise[] = [];
+  /** Traffic plans per target group, valid while `plansVersion` matches the clusters' versions. */
+  private readonly plans = new Map<string, GroupPlan>();
+  private plansVersion = -1;
   private readonly rngTraffic: Random;
   private readonly rngLag: Random;
   private readonly serverFaultListeners = new Set<(f: ServerFault) => void>();
@@ -104,7 +110,6 @@ export class World {
     this.startedAt = o.clock.now();
     const warmup = o.warmupMs ?? 5 * MINUTE;
     this.time = Math.floor((this.startedAt - warmup) / this.stepMs) * this.stepMs;
-    this.faults = [...o.scenario.faults].sort((a, b) => a.atMs - b.atMs);
     const s = o.scenario;
     this.awsFaults = new AwsFaults(root.fork('aws-faults'), () => this.clock.now());
 
@@ -116,6 +121,12 @@ export class World {
       this.time,
       () => new CloudWatchModel({ clock: this.clock, account: s.account, region: s.region }),
     );
+    this.faults = new FaultScheduler(s, this.startedAt, this.elbv2, () => this.clock.now());
+    // What targetsOf shows changed: that group's plan (or every plan) is stale.
+    this.elbv2.onChange((e) => {
+      if (e.type === 'health' || e.type === 'targets') this.plans.delete(e.targetGroupArn);
+      else if (e.type === 'resources') this.plans.clear();
+    });
     this.elbv2.setProbe(({ id, port, at }) => {
       for (const c of this.clusters) {
         const r = c.probe(id, port, at);
@@ -130,11 +141,18 @@ export class World {
         const sim = new ClusterSim(c, store, rng, s.region, o.maxEndpointsPerSlice ?? 100, this.log);
         this.clusters.push(sim);
         sim.init(this.time, registrationsFrom(s, c.name));
+        for (const w of c.workloads) {
+          if (!w.noise) continue;
+          const n = new WorkloadNoise(c.name, w, root.fork(`noise:${c.name}/${w.namespace}/${w.name}`));
+          this.noise.push(n);
+          sim.addBaseline(n.override);
+        }
       }
       this.buildLoadBalancing();
       for (const a of s.alarms) this.cloudwatch.putMetricAlarm(parseMetricAlarm(alarmInput(a)));
     });
     this.advanceTo(this.startedAt);
+    this.faults.arm();
     // After the warm-up: the scenario's own listeners are not news, a client's change is.
     this.elbv2.onChange((e) => {
       if (e.type === 'actions') this.logWeights(e.arn);
@@ -297,17 +315,15 @@ export class World {
     this.time = to;
     this.clock.at(to, () => {
       if (to % MINUTE === 0) this.publishMinute(to - MINUTE);
+      if (this.noise.length && to % NOISE_PERIOD_MS === 0) this.moveNoise();
       this.settle(to);
     });
   }
 
   private settle(t: number): void {
-    while (
-      this.nextFault < this.faults.length &&
-      this.startedAt + (this.faults[this.nextFault] as FaultDef).atMs <= t
-    ) {
-      this.applyFault(this.faults[this.nextFault++] as FaultDef);
-    }
+    // A fault may fire another's trigger (modifyWeights → weightChange): take until none is due.
+    for (let due = this.faults.takeDue(t); due.length; due = this.faults.takeDue(t))
+      for (const { f, start } of due) this.applyFault(f, start);
     if (this.running.length && this.running.some((r) => r.until <= t)) this.endFaults(t);
     for (const c of this.clusters) {
       c.expireFaults(t);
@@ -335,23 +351,37 @@ export class World {
     return m;
   }
 
+  /** Moves every workload's noise one period on (the pods' behaviour follows). */
+  private moveNoise(): void {
+    for (const n of this.noise) n.step();
+    for (const c of this.clusters) if (this.noise.some((n) => n.cluster === c.name)) c.refreshBehaviour();
+  }
+
+  /** A target group's plan for traffic and host counts, rebuilt only when targets, health or pods changed. */
+  private plan(tgArn: string): GroupPlan {
+    let version = 0;
+    for (const c of this.clusters) version += c.version;
+    if (version !== this.plansVersion) {
+      this.plans.clear();
+      this.plansVersion = version;
+    }
+    let p = this.plans.get(tgArn);
+    if (!p) {
+      p = groupPlan(this.elbv2.targetsOf(tgArn), (ip, port) => {
+        for (const c of this.clusters) if (c.podsByIp.has(ip)) return c.backend(ip, port);
+        return { kind: 'gone' };
+      });
+      this.plans.set(tgArn, p);
+    }
+    return p;
+  }
+
   private runTraffic(): void {
-    const cache = new Map<string, ReturnType<Elbv2Model['targetsOf']>>();
-    const targetsOf = (arn: string) => {
-      let ts = cache.get(arn);
-      if (!ts) {
-        ts = this.elbv2.targetsOf(arn);
-        cache.set(arn, ts);
-      }
-      return ts;
-    };
-    const backend = (ip: string, port: number) => {
-      for (const c of this.clusters) if (c.podsByIp.has(ip)) return c.backend(ip, port);
-      return { kind: 'gone' } as const;
-    };
+    const plan = (arn: string) => this.plan(arn);
+    const stepSeconds = this.stepMs / 1000;
     for (const lt of this.traffic) {
       if (!this.elbv2.listeners.has(lt.listenerArn)) continue;
-      const ctx = { rng: this.rngTraffic, targetsOf, backend, minute: this.minute(lt.loadBalancerArn) };
+      const ctx = { rng: this.rngTraffic, plan, minute: this.minute(lt.loadBalancerArn), stepSeconds };
       const n = poisson(this.rngTraffic, (lt.rps * this.stepMs) / 1000);
       const rules = lt.rules.filter((r) => this.elbv2.rules.has(r.ruleArn));
       const shares = rules.map((r) => r.share);
@@ -364,15 +394,8 @@ export class World {
     for (const tg of this.elbv2.targetGroups.values()) {
       const lbArn = this.elbv2.loadBalancerOf(tg.arn);
       if (!lbArn) continue;
-      let healthy = 0;
-      let unhealthy = 0;
-      let registered = 0;
-      for (const t of targetsOf(tg.arn)) {
-        if (t.state === 'healthy') healthy++;
-        else if (t.state === 'unhealthy') unhealthy++;
-        if (t.state !== 'draining') registered++;
-      }
-      sampleHealth(this.minute(lbArn).group(tg.arn), healthy, unhealthy, registered);
+      const p = this.plan(tg.arn);
+      sampleHealth(this.minute(lbArn).group(tg.arn), p.healthy, p.unhealthy, p.registered);
     }
   }
 
@@ -403,8 +426,13 @@ export class World {
 
   // ---------------------------------------------------------------- faults
 
-  private applyFault(f: FaultDef): void {
-    const until = 'forMs' in f && f.forMs !== undefined ? this.startedAt + f.atMs + f.forMs : undefined;
+  /** When a scenario fault started (undefined: not yet, e.g. its trigger has not fired). */
+  faultStart(f: FaultDef): number | undefined {
+    return this.faults.startOf(f);
+  }
+
+  private applyFault(f: FaultDef, start: number): void {
+    const until = 'forMs' in f && f.forMs !== undefined ? start + f.forMs : undefined;
     this.log.info({ ...faultFields(f), virtualTime: this.virtualTime() }, `fault ${f.kind} started`);
     if (until !== undefined) this.running.push({ f, until });
     switch (f.kind) {
@@ -415,15 +443,14 @@ export class World {
         this.cluster(f.cluster).addOverride({ scope: f, latencyMs: f.latencyMs, ...(until ? { until } : {}) });
         return;
       case 'failHealthChecks':
-        for (const p of this.cluster(f.cluster).podsIn(f).slice(0, f.pods))
-          p.healthFault = { mode: f.mode, ...(until ? { until } : {}) };
+        this.cluster(f.cluster).failHealthChecks(f, f.pods, { mode: f.mode, ...(until ? { until } : {}) });
         return;
       case 'killPods':
         this.cluster(f.cluster).killPods(f, f.pods);
         return;
       case 'awsThrottle':
       case 'awsError':
-        this.awsFaults.add(f, this.startedAt + f.atMs);
+        this.awsFaults.add(f, start);
         return;
       case 'watchDisconnect':
       case 'apiServerRestart':
@@ -445,7 +472,37 @@ export class World {
         else this.traffic.push(this.trafficOf({ loadBalancer: f.loadBalancer, port: f.port, rps: f.rps, rules: [] }));
         return;
       }
+      case 'modifyWeights':
+        this.modifyWeights(f);
+        return;
     }
+  }
+
+  /** A drift: the forward weights of a listener or rule change as a ModifyListener/ModifyRule would make them. */
+  private modifyWeights(f: Extract<FaultDef, { kind: 'modifyWeights' }>): void {
+    const arn = actionArn(this.scenario, f);
+    let current: ReturnType<Elbv2Model['forwardTargets']>;
+    try {
+      current = this.elbv2.forwardTargets(arn);
+    } catch {
+      this.log.warn(
+        { ...faultFields(f), virtualTime: this.virtualTime() },
+        `fault modifyWeights: the ${f.rule === undefined ? 'listener' : 'rule'} no longer exists; nothing changed`,
+      );
+      return;
+    }
+    const { weights, unmatched } = modifiedWeights(current, f.weights, (tgArn) => {
+      const tg = this.elbv2.targetGroups.get(tgArn);
+      const def = this.scenario.targetGroups.find((g) => g.name === tg?.name);
+      return { name: tg?.name, cluster: def?.registered?.cluster };
+    });
+    if (unmatched.length) {
+      this.log.warn(
+        { ...faultFields(f), unmatched, virtualTime: this.virtualTime() },
+        'fault modifyWeights names target groups the action no longer forwards to; those are left out',
+      );
+    }
+    this.elbv2.setForwardWeights(arn, weights);
   }
 
   private virtualTime(): string {
@@ -490,8 +547,10 @@ function registrationsFrom(s: Scenario, cluster: string): InitialRegistration[] 
 
 /** A fault as a log line shows it: its fields as the scenario file names them, durations readable. */
 function faultFields(f: FaultDef): Record<string, unknown> {
-  const { atMs, ...rest } = f;
-  const out: Record<string, unknown> = { ...rest, at: formatDuration(atMs) };
+  const { atMs, trigger, ...rest } = f;
+  const out: Record<string, unknown> = trigger
+    ? { ...rest, when: trigger, after: formatDuration(atMs) }
+    : { ...rest, at: formatDuration(atMs) };
   if ('forMs' in f && f.forMs !== undefined) {
     delete out.forMs;
     out.for = formatDuration(f.forMs);
