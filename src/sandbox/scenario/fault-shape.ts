@@ -80,7 +80,7 @@ const operations: ArrayShape = {
   items: {
     t: 'string',
     doc: 'operation',
-    pattern: /^[A-Z][A-Za-z]+$/,
+    pattern: /^[A-Za-z0-9]+$/,
     allowed: 'an API operation name such as ModifyListener',
   },
   default: [],
