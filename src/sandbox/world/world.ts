@@ -84,6 +84,8 @@ export class World {
   /** Traffic plans per target group, valid while `plansVersion` matches the clusters' versions. */
   private readonly plans = new Map<string, GroupPlan>();
   private plansVersion = -1;
+  /** `10.N.` → the cluster whose pods have addresses in 10.N.0.0/16. */
+  private readonly ipPrefixes: [string, ClusterSim][] = [];
   private readonly rngTraffic: Random;
   private readonly rngLag: Random;
   private readonly serverFaultListeners = new Set<(f: ServerFault) => void>();
@@ -127,19 +129,14 @@ export class World {
       if (e.type === 'health' || e.type === 'targets') this.plans.delete(e.targetGroupArn);
       else if (e.type === 'resources') this.plans.clear();
     });
-    this.elbv2.setProbe(({ id, port, at }) => {
-      for (const c of this.clusters) {
-        const r = c.probe(id, port, at);
-        if (r) return r;
-      }
-      return 'timeout';
-    });
+    this.elbv2.setProbe(({ id, port, at }) => this.clusterOfIp(id)?.probe(id, port, at) ?? 'timeout');
     this.clock.at(this.time, () => {
       for (const c of s.clusters) {
         const store = new ClusterStore({ name: c.name, clock: this.clock });
         const rng = root.fork(`cluster:${c.name}`);
         const sim = new ClusterSim(c, store, rng, s.region, o.maxEndpointsPerSlice ?? 100, this.log);
         this.clusters.push(sim);
+        this.ipPrefixes.push([`${c.podCidr.split('.').slice(0, 2).join('.')}.`, sim]);
         sim.init(this.time, registrationsFrom(s, c.name));
         for (const w of c.workloads) {
           if (!w.noise) continue;
@@ -357,6 +354,15 @@ export class World {
     for (const c of this.clusters) if (this.noise.some((n) => n.cluster === c.name)) c.refreshBehaviour();
   }
 
+  /**
+   * The cluster whose pod range (`10.N.0.0/16`, distinct per cluster) holds an address: health
+   * checks ask for every target every interval, so this is a prefix test, not a lookup per cluster.
+   */
+  private clusterOfIp(ip: string): ClusterSim | undefined {
+    for (const [prefix, c] of this.ipPrefixes) if (ip.startsWith(prefix)) return c;
+    return undefined;
+  }
+
   /** A target group's plan for traffic and host counts, rebuilt only when targets, health or pods changed. */
   private plan(tgArn: string): GroupPlan {
     let version = 0;
@@ -368,8 +374,7 @@ export class World {
     let p = this.plans.get(tgArn);
     if (!p) {
       p = groupPlan(this.elbv2.targetsOf(tgArn), (ip, port) => {
-        for (const c of this.clusters) if (c.podsByIp.has(ip)) return c.backend(ip, port);
-        return { kind: 'gone' };
+        return this.clusterOfIp(ip)?.backend(ip, port) ?? { kind: 'gone' };
       });
       this.plans.set(tgArn, p);
     }
