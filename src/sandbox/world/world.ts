@@ -1,4 +1,3 @@
-import { formatDuration } from '../../spec/duration.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { AwsError } from '../aws/errors.ts';
 import { parseMetricAlarm } from '../cloudwatch/alarm-config.ts';
@@ -17,12 +16,12 @@ import type {
 } from '../scenario/types.ts';
 import { ClusterSim } from './cluster-sim.ts';
 import { targetPortOf } from './endpoint-slices.ts';
-import { actionArn, FaultScheduler } from './fault-scheduler.ts';
+import { FaultEffects } from './fault-effects.ts';
+import { FaultScheduler } from './fault-scheduler.ts';
 import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
-import { modifiedWeights } from './modify-weights.ts';
 import { NOISE_PERIOD_MS, WorkloadNoise } from './noise.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
 import { type GroupPlan, groupPlan, routeRequests } from './traffic.ts';
@@ -91,14 +90,7 @@ export class World {
   private readonly serverFaultListeners = new Set<(f: ServerFault) => void>();
   private advancing = false;
   private readonly log: SandboxLog;
-  /** Faults with a duration that are under way, to log when each ends. */
-  private running: { f: FaultDef; until: number }[] = [];
-  private forcedAlarms: {
-    alarm: string;
-    state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-    reason: string;
-    until?: number;
-  }[] = [];
+  private readonly effects: FaultEffects;
 
   constructor(o: WorldOptions) {
     this.scenario = o.scenario;
@@ -124,6 +116,24 @@ export class World {
       () => new CloudWatchModel({ clock: this.clock, account: s.account, region: s.region }),
     );
     this.faults = new FaultScheduler(s, this.startedAt, this.elbv2, () => this.clock.now());
+    this.effects = new FaultEffects({
+      scenario: s,
+      elbv2: this.elbv2,
+      cloudwatch: this.cloudwatch,
+      awsFaults: this.awsFaults,
+      log: this.log,
+      now: () => this.clock.now(),
+      cluster: (name) => this.cluster(name),
+      setRps: (lb, port, rps) => {
+        const arn = this.listenerArn(lb, port);
+        const lt = this.traffic.find((x) => x.listenerArn === arn);
+        if (lt) lt.rps = rps;
+        else this.traffic.push(this.trafficOf({ loadBalancer: lb, port, rps, rules: [] }));
+      },
+      serverFault: (f) => {
+        for (const fn of this.serverFaultListeners) fn(f);
+      },
+    });
     // What targetsOf shows changed: that group's plan (or every plan) is stale.
     this.elbv2.onChange((e) => {
       if (e.type === 'health' || e.type === 'targets') this.plans.delete(e.targetGroupArn);
@@ -320,8 +330,8 @@ export class World {
   private settle(t: number): void {
     // A fault may fire another's trigger (modifyWeights → weightChange): take until none is due.
     for (let due = this.faults.takeDue(t); due.length; due = this.faults.takeDue(t))
-      for (const { f, start } of due) this.applyFault(f, start);
-    if (this.running.length && this.running.some((r) => r.until <= t)) this.endFaults(t);
+      for (const { f, start } of due) this.effects.apply(f, start);
+    this.effects.endFaults(t);
     for (const c of this.clusters) {
       c.expireFaults(t);
       c.settle(t);
@@ -329,14 +339,7 @@ export class World {
     this.elbv2.advanceTo(t);
     // Pods may react to health changes only through clients (the agent), so one pass suffices.
     this.cloudwatch.advanceTo(t);
-    // After evaluation, so a forced state is what clients see until the next evaluation (as after
-    // SetAlarmState); a forced state with a duration is re-asserted after every evaluation until it ends.
-    this.forcedAlarms = this.forcedAlarms.filter((f) => f.until === undefined || f.until > t);
-    for (const f of this.forcedAlarms) {
-      const a = this.cloudwatch.getAlarm(f.alarm);
-      if (a && a.state.value !== f.state) this.cloudwatch.setAlarmState(f.alarm, f.state, f.reason);
-    }
-    this.forcedAlarms = this.forcedAlarms.filter((f) => f.until !== undefined);
+    this.effects.forceAlarms(t);
   }
 
   private minute(lbArn: string): LbMinute {
@@ -436,91 +439,8 @@ export class World {
     return this.faults.startOf(f);
   }
 
-  private applyFault(f: FaultDef, start: number): void {
-    const until = 'forMs' in f && f.forMs !== undefined ? start + f.forMs : undefined;
-    this.log.info({ ...faultFields(f), virtualTime: this.virtualTime() }, `fault ${f.kind} started`);
-    if (until !== undefined) this.running.push({ f, until });
-    switch (f.kind) {
-      case 'errorRate':
-        this.cluster(f.cluster).addOverride({ scope: f, errorRate: f.errorRate, ...(until ? { until } : {}) });
-        return;
-      case 'latency':
-        this.cluster(f.cluster).addOverride({ scope: f, latencyMs: f.latencyMs, ...(until ? { until } : {}) });
-        return;
-      case 'failHealthChecks':
-        this.cluster(f.cluster).failHealthChecks(f, f.pods, { mode: f.mode, ...(until ? { until } : {}) });
-        return;
-      case 'killPods':
-        this.cluster(f.cluster).killPods(f, f.pods);
-        return;
-      case 'awsThrottle':
-      case 'awsError':
-        this.awsFaults.add(f, start);
-        return;
-      case 'watchDisconnect':
-      case 'apiServerRestart':
-        for (const fn of this.serverFaultListeners) fn({ kind: f.kind, cluster: f.cluster });
-        return;
-      case 'alarmState':
-        if (!this.cloudwatch.getAlarm(f.alarm)) {
-          this.log.warn(
-            { ...faultFields(f), virtualTime: this.virtualTime() },
-            `fault alarmState names alarm "${f.alarm}", which does not exist (neither in the scenario nor created by a client); nothing to force until it does`,
-          );
-        }
-        this.forcedAlarms.push({ alarm: f.alarm, state: f.state, reason: f.reason, ...(until ? { until } : {}) });
-        return;
-      case 'traffic': {
-        const arn = this.listenerArn(f.loadBalancer, f.port);
-        const lt = this.traffic.find((x) => x.listenerArn === arn);
-        if (lt) lt.rps = f.rps;
-        else this.traffic.push(this.trafficOf({ loadBalancer: f.loadBalancer, port: f.port, rps: f.rps, rules: [] }));
-        return;
-      }
-      case 'modifyWeights':
-        this.modifyWeights(f);
-        return;
-    }
-  }
-
-  /** A drift: the forward weights of a listener or rule change as a ModifyListener/ModifyRule would make them. */
-  private modifyWeights(f: Extract<FaultDef, { kind: 'modifyWeights' }>): void {
-    const arn = actionArn(this.scenario, f);
-    let current: ReturnType<Elbv2Model['forwardTargets']>;
-    try {
-      current = this.elbv2.forwardTargets(arn);
-    } catch {
-      this.log.warn(
-        { ...faultFields(f), virtualTime: this.virtualTime() },
-        `fault modifyWeights: the ${f.rule === undefined ? 'listener' : 'rule'} no longer exists; nothing changed`,
-      );
-      return;
-    }
-    const { weights, unmatched } = modifiedWeights(current, f.weights, (tgArn) => {
-      const tg = this.elbv2.targetGroups.get(tgArn);
-      const def = this.scenario.targetGroups.find((g) => g.name === tg?.name);
-      return { name: tg?.name, cluster: def?.registered?.cluster };
-    });
-    if (unmatched.length) {
-      this.log.warn(
-        { ...faultFields(f), unmatched, virtualTime: this.virtualTime() },
-        'fault modifyWeights names target groups the action no longer forwards to; those are left out',
-      );
-    }
-    this.elbv2.setForwardWeights(arn, weights);
-  }
-
   private virtualTime(): string {
     return new Date(this.clock.now()).toISOString();
-  }
-
-  /** Logs the end of faults whose duration is over (their effects end in their own places). */
-  private endFaults(t: number): void {
-    for (const r of this.running) {
-      if (r.until > t) continue;
-      this.log.info({ ...faultFields(r.f), virtualTime: this.virtualTime() }, `fault ${r.f.kind} ended`);
-    }
-    this.running = this.running.filter((r) => r.until > t);
   }
 
   /** Debug: the forward weights of a listener or rule a client changed (traffic uses them from the next sub-step). */
@@ -548,23 +468,6 @@ export class World {
 /** A scenario's initial registrations whose pods come from one cluster. */
 function registrationsFrom(s: Scenario, cluster: string): InitialRegistration[] {
   return s.targetGroups.flatMap((tg) => (tg.registered?.cluster === cluster ? [tg.registered] : []));
-}
-
-/** A fault as a log line shows it: its fields as the scenario file names them, durations readable. */
-function faultFields(f: FaultDef): Record<string, unknown> {
-  const { atMs, trigger, ...rest } = f;
-  const out: Record<string, unknown> = trigger
-    ? { ...rest, when: trigger, after: formatDuration(atMs) }
-    : { ...rest, at: formatDuration(atMs) };
-  if ('forMs' in f && f.forMs !== undefined) {
-    delete out.forMs;
-    out.for = formatDuration(f.forMs);
-  }
-  if (f.kind === 'latency') {
-    delete out.latencyMs;
-    out.latency = formatDuration(f.latencyMs);
-  }
-  return out;
 }
 
 /** A scenario alarm as PutMetricAlarm input. */
