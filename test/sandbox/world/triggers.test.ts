@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { targetGroupArn } from '../../../src/sandbox/ids.ts';
 import type { FaultDef } from '../../../src/sandbox/scenario/types.ts';
+import { KubeFaults } from '../../../src/sandbox/world/faults.ts';
+import { createRandom } from '../../../src/sandbox/world/prng.ts';
 import type { World } from '../../../src/sandbox/world/world.ts';
 import { MINUTE, makeWorld } from './helpers.ts';
 
@@ -105,5 +108,80 @@ describe('faults on triggers', () => {
     const g = tgCounts(world, 'web-green').requests - g0;
     const b = tgCounts(world, 'web-blue').requests - b0;
     assert.ok(Math.abs(g / (g + b) - 30 / 130) < 0.01, `green share ${g / (g + b)}`);
+  });
+
+  it("acts on a rule's forward action when `rule` is given, naming groups by ARN", async () => {
+    // GIVEN a rule (priority 10) forwarding to blue only; at 2m a drift gives web-green (by ARN)
+    // weight 1 on that rule; a share trigger watches web-green's share of the rule
+    const watch: FaultDef = {
+      atMs: 0,
+      trigger: { kind: 'share', ...listener, rule: 10, targetGroup: 'web-green', reaches: 0.5 },
+      kind: 'errorRate',
+      cluster: 'green',
+      errorRate: 0.2,
+    };
+    const { world, advance, clock } = makeWorld((s) => {
+      s.loadBalancers[0]!.listeners[0]!.rules = [
+        {
+          priority: 10,
+          conditions: [{ field: 'path-pattern', values: ['/api/*'] }],
+          forward: [
+            { targetGroup: 'web-blue', weight: 1 },
+            { targetGroup: 'web-green', weight: 0 },
+          ],
+        },
+      ];
+      const drift: FaultDef = {
+        atMs: 2 * MINUTE,
+        kind: 'modifyWeights',
+        ...listener,
+        rule: 10,
+        weights: { [targetGroupArn(s, 'web-green')]: 1 },
+      };
+      s.faults = [watch, drift];
+    });
+    const start = clock.now();
+    await advance(MINUTE);
+    assert.equal(world.faultStart(watch), undefined);
+    await advance(MINUTE + 1000);
+    // THEN the rule's weights changed, the listener's default action's did not, and the trigger fired
+    const rule = world.elbv2.rulesOf(world.listenerArn('edge', 80)).find((r) => r.Priority === '10')!;
+    assert.deepEqual(
+      world.elbv2.forwardTargets(rule.RuleArn).map((w) => w.weight),
+      [1, 1],
+    );
+    assert.deepEqual(weights(world), { 'web-blue': 100, 'web-green': 0 });
+    assert.equal(world.faultStart(watch), start + 2 * MINUTE);
+  });
+
+  it('starts Kubernetes API faults on triggers too', async () => {
+    const throttle: FaultDef = {
+      atMs: 0,
+      trigger: { kind: 'weightChange', ...listener, count: 1 },
+      kind: 'kubeThrottle',
+      cluster: 'blue',
+      verbs: [],
+      resources: [],
+      probability: 1,
+      forMs: MINUTE,
+    };
+    const { world, advance } = makeWorld((s) => {
+      s.faults = [throttle];
+    });
+    const kube = new KubeFaults(
+      world.scenario.faults,
+      'blue',
+      (f) => world.faultStart(f),
+      () => world.clock.now(),
+      createRandom(1),
+    );
+    const pods = { group: '', version: 'v1', resource: 'pods' };
+    await advance(MINUTE);
+    assert.equal(kube.before('list', pods), undefined);
+    setWeights(world, 50, 50);
+    await advance(1000);
+    assert.deepEqual(kube.before('list', pods), { status: 429 });
+    await advance(MINUTE);
+    assert.equal(kube.before('list', pods), undefined);
   });
 });
