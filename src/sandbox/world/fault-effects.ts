@@ -141,7 +141,7 @@ export class FaultEffects {
 }
 
 /** A fault as a log line shows it: its fields as the scenario file names them, durations readable. */
-function faultFields(f: FaultDef): Record<string, unknown> {
+export function faultFields(f: FaultDef): Record<string, unknown> {
   const { atMs, trigger, ...rest } = f;
   const out: Record<string, unknown> = trigger
     ? { ...rest, when: trigger, after: formatDuration(atMs) }

@@ -38,6 +38,8 @@ export class FaultScheduler {
     private readonly startedAt: number,
     private readonly elbv2: Elbv2Model,
     private readonly now: () => number,
+    /** Told when a trigger fires (the fault starts at `dueAt`). */
+    private readonly onFire: (f: FaultDef, dueAt: number) => void = () => {},
   ) {
     this.pending = scenario.faults.map((f, index) => ({
       f,
@@ -127,6 +129,7 @@ export class FaultScheduler {
 
   private fire(p: Pending): void {
     p.dueAt = Math.max(this.now(), this.startedAt) + p.f.atMs;
+    this.onFire(p.f, p.dueAt);
   }
 
   /** The action's forward weights by target group name (undefined: the listener or rule is gone). */

@@ -16,7 +16,7 @@ import type {
 } from '../scenario/types.ts';
 import { ClusterSim } from './cluster-sim.ts';
 import { targetPortOf } from './endpoint-slices.ts';
-import { FaultEffects } from './fault-effects.ts';
+import { FaultEffects, faultFields } from './fault-effects.ts';
 import { FaultScheduler } from './fault-scheduler.ts';
 import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
@@ -115,7 +115,17 @@ export class World {
       this.time,
       () => new CloudWatchModel({ clock: this.clock, account: s.account, region: s.region }),
     );
-    this.faults = new FaultScheduler(s, this.startedAt, this.elbv2, () => this.clock.now());
+    this.faults = new FaultScheduler(
+      s,
+      this.startedAt,
+      this.elbv2,
+      () => this.clock.now(),
+      (f, dueAt) =>
+        this.log.info(
+          { ...faultFields(f), startsAt: new Date(dueAt).toISOString(), virtualTime: this.virtualTime() },
+          `fault ${f.kind} triggered`,
+        ),
+    );
     this.effects = new FaultEffects({
       scenario: s,
       elbv2: this.elbv2,
