@@ -107,7 +107,15 @@ export class FaultEffects {
         'fault modifyWeights names target groups the action no longer forwards to; those are left out',
       );
     }
-    this.w.elbv2.setForwardWeights(arn, weights);
+    try {
+      this.w.elbv2.setForwardWeights(arn, weights);
+    } catch (e) {
+      // The model refused the edit (as the API would answer a client): nothing changed.
+      this.w.log.warn(
+        { ...faultFields(f), virtualTime: this.virtualTime() },
+        `fault modifyWeights: the edit was refused: ${(e as Error).message}`,
+      );
+    }
   }
 
   private virtualTime(): string {
