@@ -138,7 +138,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         faults: new KubeFaults(
           scenario.faults,
           c.name,
-          world.startedAt,
+          (f) => world.faultStart(f),
           () => world.clock.now(),
           createRandom(world.seed).fork(`kube-faults:${c.name}`),
         ),

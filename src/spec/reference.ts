@@ -42,11 +42,12 @@ export function renderSpecReference(): string {
  */
 export function renderShapeSections(shape: ObjectShape, title: string, level = 3): string {
   const sections: string[] = [];
-  collect(shape, title, sections, '#'.repeat(level));
+  collect(shape, title, sections, '#'.repeat(level), new Set());
   return sections.join('\n\n');
 }
 
-function collect(s: ObjectShape, title: string, out: string[], h: string): void {
+/** `seen`: titled objects already documented (one shared by several variants gets one section). */
+function collect(s: ObjectShape, title: string, out: string[], h: string, seen: Set<ObjectShape>): void {
   const rows = Object.entries(s.fields).map(([name, f]) => {
     const def = f.required
       ? '**required**'
@@ -61,10 +62,14 @@ function collect(s: ObjectShape, title: string, out: string[], h: string): void 
   for (const f of Object.values(s.fields)) {
     const child = f.shape.t === 'array' ? f.shape.items : f.shape;
     const objects = child.t === 'anyOf' ? child.options : [child];
-    for (const o of objects) if (o.t === 'object' && o.title) collect(o, o.title, out, h);
+    for (const o of objects) {
+      if (o.t !== 'object' || !o.title || seen.has(o)) continue;
+      seen.add(o);
+      collect(o, o.title, out, h, seen);
+    }
     if (child.t === 'union') {
       for (const [name, v] of Object.entries(child.variants))
-        collect(v, `${child.title ?? 'spec.gates.checks[]'} ${child.tag}: ${name}`, out, h);
+        collect(v, `${child.title ?? 'spec.gates.checks[]'} ${child.tag}: ${name}`, out, h, seen);
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The scheduled faults of a scenario, one variant per `kind`. `at` is virtual time after the
- * sandbox started; `for` (where allowed) bounds the fault, after which the world returns to what
- * the scenario said. Cross-field rules (the cluster, workload or listener exists) are in
- * references.ts.
+ * The faults of a scenario, one variant per `kind`. A fault starts `at` (virtual time after the
+ * sandbox started) or `after` its trigger (`when`) fired; `for` (where allowed) bounds the fault,
+ * after which the world returns to what the scenario said. Cross-field rules (the cluster, workload
+ * or listener exists, operation names) are in references.ts and fault-rules.ts.
  */
 import type { ArrayShape, Field, ObjectShape, StringShape, UnionShape } from '../../spec/shape.ts';
 import { clusterRef, dnsLabel, duration, elbName, int, opt, percent, port, req } from './shape-parts.ts';
@@ -10,7 +10,57 @@ import { clusterRef, dnsLabel, duration, elbName, int, opt, percent, port, req }
 /** Kubernetes API verbs as the API server names them (and as `faults.before` receives them). */
 export const KUBE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
-const at = req(duration('When the fault starts, after the sandbox started (virtual time), e.g. `10m`.'));
+const at = opt(duration('When the fault starts, after the sandbox started (virtual time), e.g. `10m`.'));
+
+/** A listener's default action, or one of its rules (`rule`: its priority). */
+const actionRef = (what: string): Record<string, Field> => ({
+  loadBalancer: req(elbName(`Load balancer of the listener ${what}.`)),
+  port: opt(port('Listener port.', { default: 80 })),
+  rule: opt(
+    int('Priority of the listener rule whose forward action is meant; without it, the default action.', 1, 50_000),
+  ),
+});
+
+const when: ObjectShape = {
+  t: 'object',
+  title: 'faults[].when',
+  doc: 'A trigger: the fault starts (`after` later) once this happens, instead of at a fixed time. Triggers are armed when the sandbox starts.',
+  fields: {
+    share: opt({
+      t: 'object',
+      title: 'faults[].when.share',
+      doc: "Fires when the share of the action's total weight going to a cluster (the target groups registered from it) or to a target group first reaches `reaches` — checked at start and at every change of the action's weights.",
+      fields: {
+        ...actionRef('whose weights are watched'),
+        cluster: opt(clusterRef('Cluster whose target groups (those `registered` from it) count.')),
+        targetGroup: opt(elbName('Target group that counts.')),
+        reaches: req(percent('Share of the total weight, e.g. `50%`.', { exclusiveMin: true }), ['atLeast']),
+      },
+      exclusive: [
+        {
+          keys: ['cluster', 'targetGroup'],
+          required: true,
+          why: 'the share is that of a cluster or of one target group',
+        },
+      ],
+    }),
+    weightChange: opt({
+      t: 'object',
+      title: 'faults[].when.weightChange',
+      doc: "Fires when the action's forward weights change for the `count`-th time (a change that leaves every weight as it was does not count).",
+      fields: {
+        ...actionRef('whose weights are watched'),
+        count: opt(int('Which change fires it.', 1, 10_000, { default: 1 })),
+      },
+    }),
+  },
+  exclusive: [{ keys: ['share', 'weightChange'], required: true, why: 'a fault has one trigger' }],
+};
+const after = opt(duration('With `when`: how long after the trigger fired the fault starts.', { default: '0s' }));
+const timing = {
+  exclusive: [{ keys: ['at', 'when'], required: true, why: 'a fault starts at a time or on a trigger' }],
+  onlyWith: { after: { keys: ['when'], why: '`after` counts from the trigger; `at` counts from the start' } },
+};
 const scope: Record<string, Field> = {
   cluster: req(clusterRef('Cluster whose pods are affected.')),
   namespace: opt(dnsLabel('Only pods in this namespace.', { defaultDoc: 'every namespace' })),
@@ -30,7 +80,7 @@ const operations: ArrayShape = {
   items: {
     t: 'string',
     doc: 'operation',
-    pattern: /^[A-Z][A-Za-z]+$/,
+    pattern: /^[A-Za-z0-9]+$/,
     allowed: 'an API operation name such as ModifyListener',
   },
   default: [],
@@ -70,7 +120,8 @@ const kubeApi: Record<string, Field> = {
 const variant = (doc: string, fields: Record<string, Field>): ObjectShape => ({
   t: 'object',
   doc,
-  fields: { at, ...fields },
+  fields: { at, when: opt(when), after, ...fields },
+  ...timing,
 });
 
 export const FAULT_SHAPE: UnionShape = {
@@ -166,5 +217,26 @@ export const FAULT_SHAPE: UnionShape = {
       port: opt(port('Listener port.', { default: 80 })),
       rps: req({ t: 'number', doc: 'New requests per second.', min: 0, max: 1_000_000 }),
     }),
+    modifyWeights: variant(
+      "Someone edits the forward weights of a listener's default action or of a rule, as a ModifyListener/ModifyRule of only the weights would (target groups are neither added nor removed; those not named keep their weight). For tests that the driver notices drift.",
+      {
+        ...actionRef('to edit'),
+        weights: req({
+          t: 'map',
+          doc: 'New weights by target group (name or ARN) or by cluster (every group of the action registered from it).',
+          key: {
+            t: 'string',
+            doc: 'target group name or ARN, or cluster name',
+            pattern:
+              /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?|arn:aws[a-z-]*:elasticloadbalancing:[^\s]+:targetgroup\/[^\s]+)$/,
+            allowed: 'a target group name or ARN, or a cluster name',
+          },
+          values: int('weight', 0, 999, { hint: 'a weight 0–999, as in an ALB forward action' }),
+          minEntries: 1,
+          maxEntries: 5,
+          allowed: 'a mapping of target group or cluster to weight 0–999, e.g. {blue: 70, green: 30}',
+        }),
+      },
+    ),
   },
 };

@@ -5,6 +5,7 @@ import { checkShape, INVALID, type ShapeContext } from '../../spec/check-shape.t
 import { documentKind } from '../../spec/document-kind.ts';
 import { sortDiagnostics } from '../../spec/load.ts';
 import { readYaml, type YamlSource } from '../../spec/yaml-source.ts';
+import { checkFaultRules } from './fault-rules.ts';
 import { normalize } from './normalize.ts';
 import { checkReferences, ruleContext } from './references.ts';
 import { SCENARIO_KIND, SCENARIO_SHAPE } from './scenario-shape.ts';
@@ -73,6 +74,7 @@ export function checkScenarioSource(src: YamlSource, file: string): { scenario?:
   const rules = ruleContext(raw, ctx);
   checkValueRules(rules);
   checkReferences(rules);
+  checkFaultRules(rules);
   const sorted = sortDiagnostics(diagnostics);
   return sorted.some((d) => d.severity === 'error')
     ? { diagnostics: sorted }

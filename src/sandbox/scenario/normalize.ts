@@ -3,7 +3,9 @@ import type {
   AlarmDef,
   ClusterDef,
   FaultDef,
+  FaultTrigger,
   InitialRegistration,
+  NoiseDef,
   Scenario,
   ServicePortDef,
   WeightedTargetGroup,
@@ -101,6 +103,8 @@ function cluster(c: any, index: number): ClusterDef {
       readinessGates: w.readinessGates,
       errorRate: w.errorRate,
       latencyMs: w.latency,
+      ...(w.capacity !== undefined ? { capacityRps: w.capacity } : {}),
+      ...(w.noise ? { noise: noiseOf(w) } : {}),
       startDelayMs: w.startDelay,
       terminationGracePeriodSeconds: Math.round(w.terminationGracePeriod / 1000),
     })),
@@ -135,11 +139,30 @@ function alarm(a: any, s: Scenario): AlarmDef {
   return out;
 }
 
-/** Fault fields as the file names them, renamed where the type says `…Ms`; `at`/`for` → `atMs`/`forMs`. */
+/** A workload's noise with its means filled in from the workload's own error rate and latency. */
+function noiseOf(w: any): NoiseDef {
+  const out: NoiseDef = {};
+  const { errorRate, latency } = w.noise;
+  if (errorRate) out.errorRate = { mean: errorRate.mean ?? w.errorRate, band: errorRate.band };
+  if (latency) out.latencyMs = { mean: latency.mean ?? w.latency, band: latency.band };
+  return out;
+}
+
+/** The trigger of `when:`, its listener port defaulted. */
+function trigger(when: any): FaultTrigger {
+  const [kind, t] = when.share ? (['share', when.share] as const) : (['weightChange', when.weightChange] as const);
+  return { kind, ...t };
+}
+
+/**
+ * Fault fields as the file names them, renamed where the type says `…Ms`: `at`/`for` →
+ * `atMs`/`forMs`; with `when`, its trigger and `after` as `atMs`.
+ */
 function fault(f: any): FaultDef {
-  const { at, for: forMs, latency, ...rest } = f;
+  const { at, when, after, for: forMs, latency, ...rest } = f;
   return {
-    atMs: at,
+    atMs: when ? (after ?? 0) : at,
+    ...(when ? { trigger: trigger(when) } : {}),
     ...rest,
     ...(forMs !== undefined ? { forMs } : {}),
     ...(latency !== undefined ? { latencyMs: latency } : {}),

@@ -42,7 +42,7 @@ export function ruleContext(raw: any, ctx: ShapeContext): RuleContext {
 }
 
 /** "did you mean …? defined: a, b" for a name that refers to nothing. */
-function known(name: string, names: readonly string[], where: string): string {
+export function known(name: string, names: readonly string[], where: string): string {
   if (names.length === 0) return `none is defined under ${where}`;
   const guess = didYouMean(name, names);
   return `${guess ? `did you mean "${guess}"? ` : ''}defined under ${where}: ${names.join(', ')}`;

@@ -258,6 +258,30 @@ const containerPort: ObjectShape = {
   },
 };
 
+const noise: ObjectShape = {
+  t: 'object',
+  title: 'clusters[].workloads[].noise',
+  doc: "Random drift of the workload's error rate and latency within a band around their means (a mean-reverting walk, moving every 10 s, deterministic per seed). Faults still override it.",
+  fields: {
+    errorRate: opt({
+      t: 'object',
+      doc: 'Error rate drift: between `mean − band` and `mean + band` (never below 0).',
+      fields: {
+        mean: opt(percent('Mean error rate.', { defaultDoc: "the workload's `errorRate`" })),
+        band: req(percent('Half-width of the band, e.g. `0.1%`.')),
+      },
+    }),
+    latency: opt({
+      t: 'object',
+      doc: 'Latency drift: between `mean − band` and `mean + band` (never below 1ms).',
+      fields: {
+        mean: opt(duration('Mean response time.', { maxMs: MINUTE, defaultDoc: "the workload's `latency`" })),
+        band: req(duration('Half-width of the band, e.g. `10ms`.', { maxMs: MINUTE })),
+      },
+    }),
+  },
+};
+
 const workload: ObjectShape = {
   t: 'object',
   title: 'clusters[].workloads[]',
@@ -286,6 +310,13 @@ const workload: ObjectShape = {
     }),
     errorRate: opt(percent('Share of requests a pod answers with a 5xx.', { default: '0%' })),
     latency: opt(duration('Mean response time of a pod.', { maxMs: MINUTE, default: '20ms' })),
+    capacity: opt({
+      t: 'number',
+      doc: 'Requests per second one pod serves; above it the overflow share is answered with 503 and latency climbs with utilisation (see the sandbox README, Traffic). Without it, unlimited.',
+      min: 0.01,
+      max: 1_000_000,
+    }),
+    noise: opt(noise),
     startDelay: opt(duration('From pod creation until its containers are ready.', { maxMs: HOUR, default: '5s' })),
     terminationGracePeriod: opt(
       duration('Grace period of a deleted pod, in whole seconds.', { maxMs: HOUR, default: '30s' }),

@@ -107,9 +107,26 @@ export interface WorkloadDef {
   errorRate: number;
   /** Mean response time of a pod. */
   latencyMs: number;
+  /** Requests per second one pod serves before errors and latency climb (world/capacity.ts); none: unlimited. */
+  capacityRps?: number;
+  /** Random drift of the workload's error rate and latency around their means (world/noise.ts). */
+  noise?: NoiseDef;
   /** From pod creation until its containers are ready. */
   startDelayMs: number;
   terminationGracePeriodSeconds: number;
+}
+
+/** A band around a mean: the value drifts within [mean − band, mean + band]. */
+export interface NoiseBand {
+  mean: number;
+  band: number;
+}
+
+export interface NoiseDef {
+  /** Error rate as a fraction; the mean defaults to the workload's `errorRate`. */
+  errorRate?: NoiseBand;
+  /** Latency in milliseconds; the mean defaults to the workload's `latency`. */
+  latencyMs?: NoiseBand;
 }
 
 export interface ClusterDef {
@@ -156,7 +173,27 @@ export interface PodScope {
   workload?: string;
 }
 
-export type FaultDef = { atMs: number } & (
+/** A listener's default action, or with `rule` the action of its rule of that priority. */
+export interface ActionRef {
+  loadBalancer: string;
+  port: number;
+  rule?: number;
+}
+
+/**
+ * What starts a fault besides time: the share of an action's weights going to a cluster (the
+ * groups registered from it) or to named target groups first reaching `reaches`, or the action's
+ * weights changing for the `count`-th time (fault-scheduler.ts).
+ */
+export type FaultTrigger =
+  | ({ kind: 'share'; cluster?: string; targetGroup?: string; reaches: number } & ActionRef)
+  | ({ kind: 'weightChange'; count: number } & ActionRef);
+
+/**
+ * A scenario fault. Without `trigger` it starts `atMs` after the sandbox started; with one, `atMs`
+ * after the trigger fired (the file's `after`).
+ */
+export type FaultDef = { atMs: number; trigger?: FaultTrigger } & (
   | ({ kind: 'errorRate'; errorRate: number; forMs?: number } & PodScope)
   | ({ kind: 'latency'; latencyMs: number; forMs?: number } & PodScope)
   | ({ kind: 'failHealthChecks'; pods: number; mode: 'fail' | 'timeout' | 'mismatch'; forMs?: number } & PodScope)
@@ -185,4 +222,9 @@ export type FaultDef = { atMs: number } & (
   | { kind: 'watchDisconnect' | 'apiServerRestart'; cluster: string }
   | { kind: 'alarmState'; alarm: string; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; forMs?: number }
   | { kind: 'traffic'; loadBalancer: string; port: number; rps: number }
+  | ({
+      kind: 'modifyWeights';
+      /** Target group (name or ARN) or cluster name (the groups registered from it) → new weight. */
+      weights: Record<string, number>;
+    } & ActionRef)
 );

@@ -27,6 +27,9 @@ export class ClusterSim {
   readonly workloads: ClusterState['workloads'];
   private readonly s: ClusterState;
   private readonly unsubscribe: () => void;
+  private behaviourChanges = 0;
+  /** The earliest end of a pod's health fault (none: infinity), so expiry does not scan pods every step. */
+  private healthFaultsUntil = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly def: ClusterDef,
@@ -89,7 +92,12 @@ export class ClusterSim {
     const p = this.podsByIp.get(ip);
     if (!p) return { kind: 'gone' };
     if (!p.started || !p.containerPorts.some((c) => c.containerPort === port)) return { kind: 'refused' };
-    return { kind: 'serving', errorRate: p.errorRate, latencyMs: p.latencyMs };
+    return {
+      kind: 'serving',
+      errorRate: p.errorRate,
+      latencyMs: p.latencyMs,
+      capacityRps: p.workload?.def.capacityRps,
+    };
   }
 
   probe(ip: string, port: number, at: number): ProbeResult | undefined {
@@ -112,14 +120,42 @@ export class ClusterSim {
     this.refreshBehaviour();
   }
 
+  /**
+   * A workload's drifting baseline (noise): kept first among the overrides, so faults still win;
+   * the caller mutates it and calls `refreshBehaviour()` when its values move.
+   */
+  addBaseline(o: Override): void {
+    this.s.overrides.unshift(o);
+    this.refreshBehaviour();
+  }
+
+  /**
+   * Changes whenever what a request to a pod finds may have changed: a store write (pods created,
+   * started, deleted) or a behaviour change. The world rebuilds its traffic plans when it moves.
+   */
+  get version(): number {
+    return Number(this.store.resourceVersion()) + this.behaviourChanges;
+  }
+
   /** Drops overrides that ended by `now` and health faults that ended. */
   expireFaults(now: number): void {
     const before = this.s.overrides.length;
     this.s.overrides = this.s.overrides.filter((o) => o.until === undefined || o.until > now);
     if (this.s.overrides.length !== before) this.refreshBehaviour();
+    if (this.healthFaultsUntil > now) return;
+    this.healthFaultsUntil = Number.POSITIVE_INFINITY;
     for (const p of this.pods.values()) {
-      if (p.healthFault?.until !== undefined && p.healthFault.until <= now) delete p.healthFault;
+      const until = p.healthFault?.until;
+      if (until === undefined) continue;
+      if (until <= now) delete p.healthFault;
+      else this.healthFaultsUntil = Math.min(this.healthFaultsUntil, until);
     }
+  }
+
+  /** The first `n` pods in scope (by name) fail health checks this way, until `until` if given. */
+  failHealthChecks(scope: PodScope, n: number, fault: NonNullable<PodSim['healthFault']>): void {
+    for (const p of this.podsIn(scope).slice(0, n)) p.healthFault = { ...fault };
+    if (fault.until !== undefined) this.healthFaultsUntil = Math.min(this.healthFaultsUntil, fault.until);
   }
 
   /** Deletes pods at once (a crash or forced eviction); their workload replaces them. */
@@ -137,7 +173,8 @@ export class ClusterSim {
     return killed;
   }
 
-  private refreshBehaviour(): void {
+  refreshBehaviour(): void {
+    this.behaviourChanges++;
     for (const p of this.pods.values()) applyBehaviour(p, this.s.overrides);
   }
 

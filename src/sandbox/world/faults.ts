@@ -65,8 +65,8 @@ type KubeFaultDef = Extract<FaultDef, { kind: 'kubeThrottle' | 'kubeError' }>;
 /**
  * The Kubernetes side of scheduled faults, for one cluster's API server (its `faults` hook):
  * matching requests get 429 (the server adds `Retry-After`) or a 5xx instead of an answer. A
- * fault is active over [start + at, start + at + for), read off the scenario at each request, so
- * the world's fault schedule does not need to know about servers. Discovery, `/version` and
+ * fault is active over [its start, start + for), its start asked of the world's fault schedule
+ * (`startOf`) at each request, so the schedule does not need to know about servers. Discovery, `/version` and
  * health paths never fail: clients could not even learn what to retry.
  */
 export class KubeFaults implements KubeFaultHook {
@@ -75,7 +75,7 @@ export class KubeFaults implements KubeFaultHook {
   constructor(
     faults: readonly FaultDef[],
     cluster: string,
-    private readonly startedAt: number,
+    private readonly startOf: (f: FaultDef) => number | undefined,
     private readonly now: () => number,
     private readonly rng: Random,
   ) {
@@ -88,8 +88,8 @@ export class KubeFaults implements KubeFaultHook {
     if (!ref || this.faults.length === 0) return undefined;
     const t = this.now();
     for (const f of this.faults) {
-      const from = this.startedAt + f.atMs;
-      if (t < from || t >= from + f.forMs) continue;
+      const from = this.startOf(f);
+      if (from === undefined || t < from || t >= from + f.forMs) continue;
       if (f.verbs.length > 0 && !f.verbs.includes(verb)) continue;
       if (
         f.resources.length > 0 &&

@@ -1,4 +1,3 @@
-import { formatDuration } from '../../spec/duration.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { AwsError } from '../aws/errors.ts';
 import { parseMetricAlarm } from '../cloudwatch/alarm-config.ts';
@@ -17,12 +16,15 @@ import type {
 } from '../scenario/types.ts';
 import { ClusterSim } from './cluster-sim.ts';
 import { targetPortOf } from './endpoint-slices.ts';
+import { FaultEffects, faultFields } from './fault-effects.ts';
+import { FaultScheduler } from './fault-scheduler.ts';
 import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
+import { NOISE_PERIOD_MS, WorkloadNoise } from './noise.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
-import { routeRequests } from './traffic.ts';
+import { type GroupPlan, groupPlan, routeRequests } from './traffic.ts';
 import { WorldClock } from './world-clock.ts';
 
 export interface WorldOptions {
@@ -76,21 +78,19 @@ export class World {
   private readonly stepMs: number;
   private time: number;
   private readonly minutes = new Map<string, LbMinute>();
-  private readonly faults: FaultDef[];
-  private nextFault = 0;
+  private readonly faults: FaultScheduler;
+  private readonly noise: WorkloadNoise[] = [];
+  /** Traffic plans per target group, valid while `plansVersion` matches the clusters' versions. */
+  private readonly plans = new Map<string, GroupPlan>();
+  private plansVersion = -1;
+  /** `10.N.` → the cluster whose pods have addresses in 10.N.0.0/16. */
+  private readonly ipPrefixes: [string, ClusterSim][] = [];
   private readonly rngTraffic: Random;
   private readonly rngLag: Random;
   private readonly serverFaultListeners = new Set<(f: ServerFault) => void>();
   private advancing = false;
   private readonly log: SandboxLog;
-  /** Faults with a duration that are under way, to log when each ends. */
-  private running: { f: FaultDef; until: number }[] = [];
-  private forcedAlarms: {
-    alarm: string;
-    state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-    reason: string;
-    until?: number;
-  }[] = [];
+  private readonly effects: FaultEffects;
 
   constructor(o: WorldOptions) {
     this.scenario = o.scenario;
@@ -104,7 +104,6 @@ export class World {
     this.startedAt = o.clock.now();
     const warmup = o.warmupMs ?? 5 * MINUTE;
     this.time = Math.floor((this.startedAt - warmup) / this.stepMs) * this.stepMs;
-    this.faults = [...o.scenario.faults].sort((a, b) => a.atMs - b.atMs);
     const s = o.scenario;
     this.awsFaults = new AwsFaults(root.fork('aws-faults'), () => this.clock.now());
 
@@ -116,25 +115,61 @@ export class World {
       this.time,
       () => new CloudWatchModel({ clock: this.clock, account: s.account, region: s.region }),
     );
-    this.elbv2.setProbe(({ id, port, at }) => {
-      for (const c of this.clusters) {
-        const r = c.probe(id, port, at);
-        if (r) return r;
-      }
-      return 'timeout';
+    this.faults = new FaultScheduler(
+      s,
+      this.startedAt,
+      this.elbv2,
+      () => this.clock.now(),
+      (f, dueAt) =>
+        this.log.info(
+          { ...faultFields(f), startsAt: new Date(dueAt).toISOString(), virtualTime: this.virtualTime() },
+          `fault ${f.kind} triggered`,
+        ),
+    );
+    this.effects = new FaultEffects({
+      scenario: s,
+      elbv2: this.elbv2,
+      cloudwatch: this.cloudwatch,
+      awsFaults: this.awsFaults,
+      log: this.log,
+      now: () => this.clock.now(),
+      cluster: (name) => this.cluster(name),
+      setRps: (lb, port, rps) => {
+        const arn = this.listenerArn(lb, port);
+        const lt = this.traffic.find((x) => x.listenerArn === arn);
+        if (lt) lt.rps = rps;
+        else this.traffic.push(this.trafficOf({ loadBalancer: lb, port, rps, rules: [] }));
+      },
+      serverFault: (f) => {
+        for (const fn of this.serverFaultListeners) fn(f);
+      },
     });
+    // What targetsOf shows changed: that group's plan (or every plan) is stale.
+    this.elbv2.onChange((e) => {
+      if (e.type === 'health' || e.type === 'targets') this.plans.delete(e.targetGroupArn);
+      else if (e.type === 'resources') this.plans.clear();
+    });
+    this.elbv2.setProbe(({ id, port, at }) => this.clusterOfIp(id)?.probe(id, port, at) ?? 'timeout');
     this.clock.at(this.time, () => {
       for (const c of s.clusters) {
         const store = new ClusterStore({ name: c.name, clock: this.clock });
         const rng = root.fork(`cluster:${c.name}`);
         const sim = new ClusterSim(c, store, rng, s.region, o.maxEndpointsPerSlice ?? 100, this.log);
         this.clusters.push(sim);
+        this.ipPrefixes.push([`${c.podCidr.split('.').slice(0, 2).join('.')}.`, sim]);
         sim.init(this.time, registrationsFrom(s, c.name));
+        for (const w of c.workloads) {
+          if (!w.noise) continue;
+          const n = new WorkloadNoise(c.name, w, root.fork(`noise:${c.name}/${w.namespace}/${w.name}`));
+          this.noise.push(n);
+          sim.addBaseline(n.override);
+        }
       }
       this.buildLoadBalancing();
       for (const a of s.alarms) this.cloudwatch.putMetricAlarm(parseMetricAlarm(alarmInput(a)));
     });
     this.advanceTo(this.startedAt);
+    this.faults.arm();
     // After the warm-up: the scenario's own listeners are not news, a client's change is.
     this.elbv2.onChange((e) => {
       if (e.type === 'actions') this.logWeights(e.arn);
@@ -297,18 +332,16 @@ export class World {
     this.time = to;
     this.clock.at(to, () => {
       if (to % MINUTE === 0) this.publishMinute(to - MINUTE);
+      if (this.noise.length && to % NOISE_PERIOD_MS === 0) this.moveNoise();
       this.settle(to);
     });
   }
 
   private settle(t: number): void {
-    while (
-      this.nextFault < this.faults.length &&
-      this.startedAt + (this.faults[this.nextFault] as FaultDef).atMs <= t
-    ) {
-      this.applyFault(this.faults[this.nextFault++] as FaultDef);
-    }
-    if (this.running.length && this.running.some((r) => r.until <= t)) this.endFaults(t);
+    // A fault may fire another's trigger (modifyWeights → weightChange): take until none is due.
+    for (let due = this.faults.takeDue(t); due.length; due = this.faults.takeDue(t))
+      for (const { f, start } of due) this.effects.apply(f, start);
+    this.effects.endFaults(t);
     for (const c of this.clusters) {
       c.expireFaults(t);
       c.settle(t);
@@ -316,14 +349,7 @@ export class World {
     this.elbv2.advanceTo(t);
     // Pods may react to health changes only through clients (the agent), so one pass suffices.
     this.cloudwatch.advanceTo(t);
-    // After evaluation, so a forced state is what clients see until the next evaluation (as after
-    // SetAlarmState); a forced state with a duration is re-asserted after every evaluation until it ends.
-    this.forcedAlarms = this.forcedAlarms.filter((f) => f.until === undefined || f.until > t);
-    for (const f of this.forcedAlarms) {
-      const a = this.cloudwatch.getAlarm(f.alarm);
-      if (a && a.state.value !== f.state) this.cloudwatch.setAlarmState(f.alarm, f.state, f.reason);
-    }
-    this.forcedAlarms = this.forcedAlarms.filter((f) => f.until !== undefined);
+    this.effects.forceAlarms(t);
   }
 
   private minute(lbArn: string): LbMinute {
@@ -335,23 +361,45 @@ export class World {
     return m;
   }
 
+  /** Moves every workload's noise one period on (the pods' behaviour follows). */
+  private moveNoise(): void {
+    for (const n of this.noise) n.step();
+    for (const c of this.clusters) if (this.noise.some((n) => n.cluster === c.name)) c.refreshBehaviour();
+  }
+
+  /**
+   * The cluster whose pod range (`10.N.0.0/16`, distinct per cluster) holds an address: health
+   * checks ask for every target every interval, so this is a prefix test, not a lookup per cluster.
+   */
+  private clusterOfIp(ip: string): ClusterSim | undefined {
+    for (const [prefix, c] of this.ipPrefixes) if (ip.startsWith(prefix)) return c;
+    return undefined;
+  }
+
+  /** A target group's plan for traffic and host counts, rebuilt only when targets, health or pods changed. */
+  private plan(tgArn: string): GroupPlan {
+    let version = 0;
+    for (const c of this.clusters) version += c.version;
+    if (version !== this.plansVersion) {
+      this.plans.clear();
+      this.plansVersion = version;
+    }
+    let p = this.plans.get(tgArn);
+    if (!p) {
+      p = groupPlan(this.elbv2.targetsOf(tgArn), (ip, port) => {
+        return this.clusterOfIp(ip)?.backend(ip, port) ?? { kind: 'gone' };
+      });
+      this.plans.set(tgArn, p);
+    }
+    return p;
+  }
+
   private runTraffic(): void {
-    const cache = new Map<string, ReturnType<Elbv2Model['targetsOf']>>();
-    const targetsOf = (arn: string) => {
-      let ts = cache.get(arn);
-      if (!ts) {
-        ts = this.elbv2.targetsOf(arn);
-        cache.set(arn, ts);
-      }
-      return ts;
-    };
-    const backend = (ip: string, port: number) => {
-      for (const c of this.clusters) if (c.podsByIp.has(ip)) return c.backend(ip, port);
-      return { kind: 'gone' } as const;
-    };
+    const plan = (arn: string) => this.plan(arn);
+    const stepSeconds = this.stepMs / 1000;
     for (const lt of this.traffic) {
       if (!this.elbv2.listeners.has(lt.listenerArn)) continue;
-      const ctx = { rng: this.rngTraffic, targetsOf, backend, minute: this.minute(lt.loadBalancerArn) };
+      const ctx = { rng: this.rngTraffic, plan, minute: this.minute(lt.loadBalancerArn), stepSeconds };
       const n = poisson(this.rngTraffic, (lt.rps * this.stepMs) / 1000);
       const rules = lt.rules.filter((r) => this.elbv2.rules.has(r.ruleArn));
       const shares = rules.map((r) => r.share);
@@ -364,15 +412,8 @@ export class World {
     for (const tg of this.elbv2.targetGroups.values()) {
       const lbArn = this.elbv2.loadBalancerOf(tg.arn);
       if (!lbArn) continue;
-      let healthy = 0;
-      let unhealthy = 0;
-      let registered = 0;
-      for (const t of targetsOf(tg.arn)) {
-        if (t.state === 'healthy') healthy++;
-        else if (t.state === 'unhealthy') unhealthy++;
-        if (t.state !== 'draining') registered++;
-      }
-      sampleHealth(this.minute(lbArn).group(tg.arn), healthy, unhealthy, registered);
+      const p = this.plan(tg.arn);
+      sampleHealth(this.minute(lbArn).group(tg.arn), p.healthy, p.unhealthy, p.registered);
     }
   }
 
@@ -403,62 +444,13 @@ export class World {
 
   // ---------------------------------------------------------------- faults
 
-  private applyFault(f: FaultDef): void {
-    const until = 'forMs' in f && f.forMs !== undefined ? this.startedAt + f.atMs + f.forMs : undefined;
-    this.log.info({ ...faultFields(f), virtualTime: this.virtualTime() }, `fault ${f.kind} started`);
-    if (until !== undefined) this.running.push({ f, until });
-    switch (f.kind) {
-      case 'errorRate':
-        this.cluster(f.cluster).addOverride({ scope: f, errorRate: f.errorRate, ...(until ? { until } : {}) });
-        return;
-      case 'latency':
-        this.cluster(f.cluster).addOverride({ scope: f, latencyMs: f.latencyMs, ...(until ? { until } : {}) });
-        return;
-      case 'failHealthChecks':
-        for (const p of this.cluster(f.cluster).podsIn(f).slice(0, f.pods))
-          p.healthFault = { mode: f.mode, ...(until ? { until } : {}) };
-        return;
-      case 'killPods':
-        this.cluster(f.cluster).killPods(f, f.pods);
-        return;
-      case 'awsThrottle':
-      case 'awsError':
-        this.awsFaults.add(f, this.startedAt + f.atMs);
-        return;
-      case 'watchDisconnect':
-      case 'apiServerRestart':
-        for (const fn of this.serverFaultListeners) fn({ kind: f.kind, cluster: f.cluster });
-        return;
-      case 'alarmState':
-        if (!this.cloudwatch.getAlarm(f.alarm)) {
-          this.log.warn(
-            { ...faultFields(f), virtualTime: this.virtualTime() },
-            `fault alarmState names alarm "${f.alarm}", which does not exist (neither in the scenario nor created by a client); nothing to force until it does`,
-          );
-        }
-        this.forcedAlarms.push({ alarm: f.alarm, state: f.state, reason: f.reason, ...(until ? { until } : {}) });
-        return;
-      case 'traffic': {
-        const arn = this.listenerArn(f.loadBalancer, f.port);
-        const lt = this.traffic.find((x) => x.listenerArn === arn);
-        if (lt) lt.rps = f.rps;
-        else this.traffic.push(this.trafficOf({ loadBalancer: f.loadBalancer, port: f.port, rps: f.rps, rules: [] }));
-        return;
-      }
-    }
+  /** When a scenario fault started (undefined: not yet, e.g. its trigger has not fired). */
+  faultStart(f: FaultDef): number | undefined {
+    return this.faults.startOf(f);
   }
 
   private virtualTime(): string {
     return new Date(this.clock.now()).toISOString();
-  }
-
-  /** Logs the end of faults whose duration is over (their effects end in their own places). */
-  private endFaults(t: number): void {
-    for (const r of this.running) {
-      if (r.until > t) continue;
-      this.log.info({ ...faultFields(r.f), virtualTime: this.virtualTime() }, `fault ${r.f.kind} ended`);
-    }
-    this.running = this.running.filter((r) => r.until > t);
   }
 
   /** Debug: the forward weights of a listener or rule a client changed (traffic uses them from the next sub-step). */
@@ -486,21 +478,6 @@ export class World {
 /** A scenario's initial registrations whose pods come from one cluster. */
 function registrationsFrom(s: Scenario, cluster: string): InitialRegistration[] {
   return s.targetGroups.flatMap((tg) => (tg.registered?.cluster === cluster ? [tg.registered] : []));
-}
-
-/** A fault as a log line shows it: its fields as the scenario file names them, durations readable. */
-function faultFields(f: FaultDef): Record<string, unknown> {
-  const { atMs, ...rest } = f;
-  const out: Record<string, unknown> = { ...rest, at: formatDuration(atMs) };
-  if ('forMs' in f && f.forMs !== undefined) {
-    delete out.forMs;
-    out.for = formatDuration(f.forMs);
-  }
-  if (f.kind === 'latency') {
-    delete out.latencyMs;
-    out.latency = formatDuration(f.latencyMs);
-  }
-  return out;
 }
 
 /** A scenario alarm as PutMetricAlarm input. */

@@ -99,7 +99,7 @@ describe('KubeFaults', () => {
         },
       ],
       'blue',
-      0,
+      (f) => f.atMs,
       () => 1000,
       createRandom(7).fork('kube-faults:blue'),
     );
@@ -118,7 +118,7 @@ describe('KubeFaults', () => {
     const other = new KubeFaults(
       [{ atMs: 0, kind: 'kubeThrottle', cluster: 'green', verbs: [], resources: [], probability: 1, forMs: MINUTE }],
       'blue',
-      0,
+      (f) => f.atMs,
       () => 1000,
       createRandom(1),
     );

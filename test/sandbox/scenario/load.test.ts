@@ -62,7 +62,7 @@ describe('scenario files', () => {
     [
       'a field of another fault kind',
       `${MINIMAL}faults: [{at: 1m, kind: killPods, cluster: c1, errorRate: 5%}]\n`,
-      /^s\.yaml:13:48: error: unknown field faults\[0\]\.errorRate \(got "errorRate"; allowed here: kind, at, cluster, namespace, workload, pods\)$/,
+      /^s\.yaml:13:48: error: unknown field faults\[0\]\.errorRate \(got "errorRate"; allowed here: kind, at, when, after, cluster, namespace, workload, pods\)$/,
     ],
     [
       'traffic on a missing listener',

@@ -88,4 +88,48 @@ describe('the world logs what it does', () => {
     assert.match(warn[0]!.msg, /alarm "nope", which does not exist/);
     world.close();
   });
+
+  it('logs a trigger when it fires, with when the fault starts', async () => {
+    const { log, lines } = capture();
+    const { world, clock, advance } = makeWorld(
+      (s) => {
+        s.faults = [
+          {
+            atMs: 30_000,
+            trigger: { kind: 'weightChange', loadBalancer: 'edge', port: 80, count: 1 },
+            kind: 'killPods',
+            cluster: 'green',
+            pods: 1,
+          },
+        ];
+      },
+      { log },
+    );
+    await advance(MINUTE);
+    world.elbv2.setForwardWeights(world.listenerArn('edge', 80), [
+      { targetGroupArn: world.targetGroupArn('web-blue'), weight: 90 },
+      { targetGroupArn: world.targetGroupArn('web-green'), weight: 10 },
+    ]);
+    const at = clock.now();
+    await advance(MINUTE);
+    const fired = lines.filter((l) => l.msg === 'fault killPods triggered');
+    assert.equal(fired.length, 1);
+    assert.deepEqual(
+      { ...fired[0]!.obj },
+      {
+        kind: 'killPods',
+        cluster: 'green',
+        pods: 1,
+        when: { kind: 'weightChange', loadBalancer: 'edge', port: 80, count: 1 },
+        after: '30s',
+        startsAt: new Date(at + 30_000).toISOString(),
+        virtualTime: new Date(at).toISOString(),
+      },
+    );
+    assert.ok(
+      lines.some(
+        (l) => l.msg === 'fault killPods started' && l.obj.virtualTime === new Date(at + 30_000).toISOString(),
+      ),
+    );
+  });
 });
