@@ -12,19 +12,16 @@ const CHECKS = `    checks:
 const withChecks = (checks: string) => MINIMAL.replace(CHECKS, checks);
 
 describe('YAML aliases', () => {
-  it('refuses an alias bomb quickly, with one error at the alias that goes past the limit', () => {
+  it('refuses an alias bomb, with one error at the alias that goes past the limit', () => {
     // GIVEN 10 KB: 1000 aliases of a check holding a 1000-name list (a million values expanded)
     const names = Array.from({ length: 1000 }, (_, i) => `n${i}`).join(', ');
     const text = withChecks(
       `    checks: [&c {type: alarm, names: [${names}]}, ${Array.from({ length: 1000 }, () => '*c').join(', ')}]\n`,
     );
     // WHEN it is parsed
-    const started = performance.now();
     const { rollout, diagnostics } = parseRollout(text, 'r.yaml');
-    const ms = performance.now() - started;
-    // THEN it takes well under a second (it took 1.8 s and 214 MB when every alias was walked)
+    // THEN it stops at the limit instead of expanding a million values (which took 1.8 s and 214 MB)
     assert.equal(rollout, undefined);
-    assert.ok(ms < 1000, `${ms} ms`);
     // AND the alias that crosses the limit is named once, where it is written
     const bomb = diagnostics.filter((d) =>
       d.message.includes(`past ${MAX_ALIASED_VALUES} values reached through aliases`),
