@@ -1,22 +1,27 @@
-import type { ClusterStore, WatchEvent } from '../kube/store.ts';
+import { type ClusterStore, isoSeconds, type WatchEvent } from '../kube/store.ts';
 import { firstOf, type SandboxLog, silentLog } from '../log.ts';
 import type { ClusterDef, InitialRegistration, PodScope } from '../scenario/types.ts';
 import { ClusterState } from './cluster-state.ts';
+import { reconcileDeployment } from './deployment-controller.ts';
 import { registeredAtStart } from './initial-registration.ts';
-import { kubernetesService, namespaceObject, nodeObject, REF, serviceObject } from './kube-objects.ts';
-import { adopt, beginTermination, runDueTimers, writeStatus } from './pod-lifecycle.ts';
-import { applyBehaviour, byKey, inScope, NODES, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
+import { kubernetesService, namespaceObject, REF, serviceObject } from './kube-objects.ts';
+import { type NodeInfo, nodeObject } from './nodes.ts';
+import { adopt, beginTermination, controllerOf, runDueTimers, writeStatus } from './pod-lifecycle.ts';
+import { applyBehaviour, byKey, inScope, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
 import type { Random } from './prng.ts';
+import { reconcileReplicaSet } from './replicaset-controller.ts';
 import { reconcileSlices } from './slice-controller.ts';
 import type { Backend } from './traffic.ts';
-import { createPod, createWorkload, onDeploymentChange, reconcileWorkload } from './workload-controller.ts';
+import { createWorkload } from './workload-controller.ts';
 
 export type { Override, PodSim, ProbeResult, WorkloadSim } from './pod-sim.ts';
 
 /**
- * One simulated cluster: a Deployment-like controller per workload (workload-controller.ts), a
- * kubelet for every pod in the store (pod-lifecycle.ts, kubelet.ts), and the EndpointSlice
- * controller (slice-controller.ts, endpoint-slices.ts). All of it lives in the cluster's
+ * One simulated cluster: its nodes (nodes.ts), the Deployment and ReplicaSet controllers for every
+ * Deployment and ReplicaSet in the store (deployment-controller.ts, replicaset-controller.ts; the
+ * scenario's workloads are Deployments like any other, workload-controller.ts), a kubelet for
+ * every pod (pod-lifecycle.ts, kubelet.ts), and the EndpointSlice controller (slice-controller.ts,
+ * endpoint-slices.ts). All of it lives in the cluster's
  * ClusterStore, so the Kubernetes API shows it. Work triggered by store changes is queued and done
  * in `settle(now)`, never inside the store's change callback.
  */
@@ -61,11 +66,14 @@ export class ClusterSim {
   init(now: number, registered: readonly InitialRegistration[] = []): void {
     const s = this.s;
     s.now = now;
+    s.warm = true;
     s.self(() => {
-      const prefix = this.def.podCidr.split('.').slice(0, 2).join('.');
-      NODES.forEach((z, i) => {
-        this.store.create(REF.nodes, nodeObject(s.nodeName(i), `${s.region}${z}`, s.region, `${prefix}.0.${10 + i}`));
-      });
+      for (const n of s.nodes) {
+        this.store.create(REF.nodes, nodeObject(n, s.region, `${this.name}-nodes`, isoSeconds(now)), {
+          keepStatus: true,
+          fieldManager: 'kubelet',
+        });
+      }
       if (!this.store.get(REF.services, 'default', 'kubernetes')) this.store.create(REF.services, kubernetesService());
       for (const ns of this.def.namespaces) {
         if (!this.store.get(REF.namespaces, undefined, ns)) this.store.create(REF.namespaces, namespaceObject(ns));
@@ -74,13 +82,15 @@ export class ClusterSim {
         this.store.create(REF.services, serviceObject(svc));
         s.servicesDirty.add(`${svc.namespace}/${svc.name}`);
       }
-      for (const w of this.def.workloads) createWorkload(s, w);
     });
-    for (const w of s.workloads.values()) {
-      const gatesTrue = registeredAtStart(w.def, this.def.services, registered);
-      for (let i = 0; i < w.replicas; i++) createPod(s, w, now, { gatesTrue });
-    }
+    for (const w of this.def.workloads) createWorkload(s, w, registeredAtStart(w, this.def.services, registered));
     this.settle(now);
+    s.warm = false;
+  }
+
+  /** The cluster's nodes: name, zone, EC2 instance id, InternalIP. */
+  nodes(): readonly NodeInfo[] {
+    return this.s.nodes;
   }
 
   // ---------------------------------------------------------------- reads for traffic and health
@@ -148,12 +158,16 @@ export class ClusterSim {
     const s = this.s;
     s.now = now;
     runDueTimers(s, now);
-    for (let round = 0; round < 10; round++) {
-      if (!s.workloadsDirty.size && !s.statusDirty.size && !s.servicesDirty.size) break;
-      for (const key of [...s.workloadsDirty]) {
-        s.workloadsDirty.delete(key);
-        const w = s.workloads.get(key);
-        if (w) reconcileWorkload(s, w, now);
+    const queues = [s.deploymentsDirty, s.replicaSetsDirty, s.statusDirty, s.servicesDirty];
+    for (let round = 0; round < 20; round++) {
+      if (queues.every((q) => q.size === 0)) break;
+      for (const key of [...s.deploymentsDirty].sort()) {
+        s.deploymentsDirty.delete(key);
+        reconcileDeployment(s, key, now);
+      }
+      for (const key of [...s.replicaSetsDirty].sort()) {
+        s.replicaSetsDirty.delete(key);
+        reconcileReplicaSet(s, key, now);
       }
       for (const key of [...s.statusDirty]) {
         s.statusDirty.delete(key);
@@ -190,7 +204,11 @@ export class ClusterSim {
     } else if (ev.ref.group === '' && r === 'services') {
       s.servicesDirty.add(`${ns}/${o.metadata.name}`);
     } else if (ev.ref.group === 'apps' && r === 'deployments') {
-      onDeploymentChange(s, ev);
+      s.deploymentsDirty.add(`${ns}/${o.metadata.name}`);
+    } else if (ev.ref.group === 'apps' && r === 'replicasets') {
+      s.replicaSetsDirty.add(`${ns}/${o.metadata.name}`);
+      const dep = controllerOf(o, 'Deployment');
+      if (dep) s.deploymentsDirty.add(`${ns}/${dep}`);
     }
   }
 }

@@ -21,32 +21,6 @@ export function namespaceObject(name: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
 }
 
-export function nodeObject(name: string, zone: string, region: string, internalIp: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      labels: {
-        'kubernetes.io/hostname': name,
-        'kubernetes.io/os': 'linux',
-        'topology.kubernetes.io/region': region,
-        'topology.kubernetes.io/zone': zone,
-      },
-    },
-    spec: {},
-    status: {
-      conditions: [
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-      ],
-      addresses: [
-        { type: 'InternalIP', address: internalIp },
-        { type: 'Hostname', address: name },
-      ],
-    },
-  };
-}
-
 export function serviceObject(s: ServiceDef): KubeObject {
   return {
     apiVersion: 'v1',
@@ -112,26 +86,6 @@ export function deploymentObject(w: WorkloadDef, template: Record<string, any>):
     kind: 'Deployment',
     metadata: { name: w.name, namespace: w.namespace, labels: { ...w.labels } },
     spec: { replicas: w.replicas, selector: { matchLabels: { ...w.labels } }, template },
-  };
-}
-
-export function replicaSetObject(
-  w: WorkloadDef,
-  name: string,
-  hash: string,
-  template: Record<string, any>,
-  owner: KubeObject,
-): KubeObject {
-  const labels = { ...w.labels, 'pod-template-hash': hash };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name, namespace: w.namespace, labels, ownerReferences: [ownerRef(owner)] },
-    spec: {
-      replicas: w.replicas,
-      selector: { matchLabels: labels },
-      template: { ...template, metadata: { labels } },
-    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isoSeconds } from '../kube/store.ts';
 
 /**
@@ -15,8 +16,7 @@ export interface KubeletView {
   hostIP: string;
   started: boolean;
   startedAt?: number;
-  containerName: string;
-  image: string;
+  containers: readonly { name: string; image: string }[];
   createdAt: number;
 }
 
@@ -48,6 +48,8 @@ export function desiredPodStatus(
   const existing = current?.conditions ?? [];
   const unready = unreadyGates(gates, existing);
   const ready = v.started && unready.length === 0;
+  // Go prints the slice of container names as `[a b]`.
+  const unreadyContainers = `containers with unready status: [${v.containers.map((c) => c.name).join(' ')}]`;
   const want: Condition[] = [
     { type: 'PodScheduled', status: 'True' },
     { type: 'Initialized', status: 'True' },
@@ -57,7 +59,7 @@ export function desiredPodStatus(
           type: 'ContainersReady',
           status: 'False',
           reason: 'ContainersNotReady',
-          message: `containers with unready status: [${v.containerName}]`,
+          message: unreadyContainers,
         },
     ready
       ? { type: 'Ready', status: 'True' }
@@ -66,7 +68,7 @@ export function desiredPodStatus(
             type: 'Ready',
             status: 'False',
             reason: 'ContainersNotReady',
-            message: `containers with unready status: [${v.containerName}]`,
+            message: unreadyContainers,
           }
         : {
             type: 'Ready',
@@ -94,19 +96,23 @@ export function desiredPodStatus(
       podIPs: [{ ip: v.ip }],
       startTime: isoSeconds(v.createdAt),
       qosClass: 'BestEffort',
-      containerStatuses: [
-        {
-          name: v.containerName,
-          image: v.image,
-          imageID: '',
-          ready: v.started,
-          started: v.started,
-          restartCount: 0,
-          state: v.started ? { running: { startedAt } } : { waiting: { reason: 'ContainerCreating' } },
-        },
-      ],
+      containerStatuses: v.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ...(v.started ? { containerID: containerIdOf(v.ip, c.name) } : {}),
+        ready: v.started,
+        started: v.started,
+        restartCount: 0,
+        state: v.started ? { running: { startedAt } } : { waiting: { reason: 'ContainerCreating' } },
+      })),
     },
   };
+}
+
+/** A stable containerd container id (64 hex digits) for a pod's container. */
+function containerIdOf(ip: string, name: string): string {
+  return `containerd://${createHash('sha256').update(`${ip}/${name}`).digest('hex')}`;
 }
 
 /** Compares what matters of two statuses (condition types/statuses/reasons/messages, phase, IP). */
