@@ -14,6 +14,14 @@ import { reconcileSlices } from './slice-controller.ts';
 import type { Backend } from './traffic.ts';
 import { createWorkload } from './workload-controller.ts';
 
+/**
+ * Whether a started pod answers on a port: a declared container port, or any port when its
+ * containers declare none (declaring ports is optional in Kubernetes, e.g. the EKS workshop's
+ * `simplewebserver`; the sandbox cannot know what such an image listens on) [simplification].
+ */
+const listens = (p: PodSim, port: number) =>
+  p.containerPorts.length === 0 || p.containerPorts.some((c) => c.containerPort === port);
+
 export type { Override, PodSim, ProbeResult, WorkloadSim } from './pod-sim.ts';
 
 /**
@@ -98,7 +106,7 @@ export class ClusterSim {
   backend(ip: string, port: number): Backend {
     const p = this.podsByIp.get(ip);
     if (!p) return { kind: 'gone' };
-    if (!p.started || !p.containerPorts.some((c) => c.containerPort === port)) return { kind: 'refused' };
+    if (!p.started || !listens(p, port)) return { kind: 'refused' };
     return { kind: 'serving', errorRate: p.errorRate, latencyMs: p.latencyMs };
   }
 
@@ -106,7 +114,7 @@ export class ClusterSim {
     const p = this.podsByIp.get(ip);
     if (!p) return undefined;
     if (p.healthFault && (p.healthFault.until === undefined || p.healthFault.until > at)) return p.healthFault.mode;
-    if (!p.started || !p.containerPorts.some((c) => c.containerPort === port)) return 'fail';
+    if (!p.started || !listens(p, port)) return 'fail';
     return 'pass';
   }
 

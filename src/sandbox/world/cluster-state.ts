@@ -114,9 +114,13 @@ export class ClusterState {
     this.dirtyOwnerOf(p);
   }
 
-  /** A pod's ReplicaSet has work to do (a pod left, turned ready or began terminating). */
+  /**
+   * A pod's ReplicaSet and Deployment have work to do (a pod left, turned ready or began
+   * terminating; a Recreate rollout waits for old pods to be gone).
+   */
   dirtyOwnerOf(p: PodSim): void {
     if (p.rsKey) this.replicaSetsDirty.add(p.rsKey);
+    if (p.workload) this.deploymentsDirty.add(p.workload.key);
   }
 
   dirtyServicesOf(namespace: string): void {
