@@ -5,7 +5,8 @@
  *
  * Simplifications (see README): a leaf is a scalar, an atomic list or an empty map; lists merge
  * by key only where merge-keys.ts says so; an Update takes ownership of every leaf whose value it
- * changed and strips it from the other managers; conflicts are detected on identical leaf paths.
+ * changed and strips it from the other managers; conflicts are detected on identical leaf paths
+ * whose value the apply changes (co-ownership of equal values, as Kubernetes).
  */
 import { KubeStatusError } from './errors.ts';
 import { clone, deepEqual, isPlainObject } from './json-util.ts';
@@ -224,13 +225,17 @@ export function serverSideApply(input: ApplyInput): Record<string, any> {
   const appliedTree = fieldsOf(applied, ctx);
   const appliedLeaves = leaves(appliedTree);
   let entries = parseEntries(live?.metadata?.managedFields);
+  // A field conflicts only if applying changes its value (structured-merge-diff compares the live
+  // object with the merged one): identical values are co-owned, and a list item (`.`) or set
+  // member that exists is not changed by being applied again.
+  const result = mergeApplied(clone(live ?? {}), applied, ctx, []);
+  const changes = (p: string[]) => p[p.length - 1] !== '.' && !deepEqual(valueAt(live, p), valueAt(result, p));
   const conflicts: Array<{ manager: string; apiVersion: string; path: string[] }> = [];
   for (const e of entries) {
     if (sameEntry(e, manager, 'Apply', sub)) continue;
     for (const p of appliedLeaves) {
-      if (hasLeaf(e.fieldsV1, p) && !deepEqual(valueAt(live, p), valueAt(applied, p))) {
+      if (hasLeaf(e.fieldsV1, p) && changes(p))
         conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
-      }
     }
   }
   if (conflicts.length && !force) throw applyConflict(conflicts);
