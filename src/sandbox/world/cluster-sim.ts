@@ -5,6 +5,7 @@ import { ClusterState } from './cluster-state.ts';
 import { reconcileDeployment } from './deployment-controller.ts';
 import { registeredAtStart } from './initial-registration.ts';
 import { kubernetesService, namespaceObject, REF, serviceObject } from './kube-objects.ts';
+import { type NodePortEndpoint, nodePortEndpoints } from './node-ports.ts';
 import { type NodeInfo, nodeObject } from './nodes.ts';
 import { adopt, beginTermination, controllerOf, runDueTimers, writeStatus } from './pod-lifecycle.ts';
 import { applyBehaviour, byKey, inScope, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
@@ -99,6 +100,11 @@ export class ClusterSim {
   /** The cluster's nodes: name, zone, EC2 instance id, InternalIP. */
   nodes(): readonly NodeInfo[] {
     return this.s.nodes;
+  }
+
+  /** The ready pods (IP and target port) node port `nodePort` on node `nodeName` forwards to. */
+  nodePortEndpoints(nodePort: number, nodeName?: string): NodePortEndpoint[] {
+    return nodePortEndpoints(this.store.list(REF.services).items, this.pods.values(), nodePort, nodeName);
   }
 
   // ---------------------------------------------------------------- reads for traffic and health

@@ -21,6 +21,7 @@ import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
+import type { NodeInfo } from './nodes.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
 import { routeRequests } from './traffic.ts';
 import { WorldClock } from './world-clock.ts';
@@ -242,6 +243,11 @@ export class World {
     const c = this.clusters.find((x) => x.name === name);
     if (!c) throw new RangeError(`no cluster named ${name}`);
     return c;
+  }
+
+  /** A cluster's nodes (`{name, zone, instanceId, internalIp}`), for instance targets. */
+  nodes(cluster: string): readonly NodeInfo[] {
+    return this.cluster(cluster).nodes();
   }
 
   loadBalancerArn(name: string): string {
