@@ -46,8 +46,20 @@ const untrackedMeta = new Set([
   'generateName',
 ]);
 
+/**
+ * Key fields of an associative list for apply (the OpenAPI `x-kubernetes-list-map-keys`, which
+ * differ from the strategic-merge key for ports: Service ports are keyed by port and protocol,
+ * container ports by containerPort and protocol). A missing key field takes its schema default.
+ */
+const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' };
+const PORT_KEYS = new Set(['port', 'containerPort']);
+const mapKeys = (key: string): string[] => (PORT_KEYS.has(key) ? [key, 'protocol'] : [key]);
+const keyValue = (item: any, k: string): unknown => item?.[k] ?? KEY_DEFAULTS[k];
+const sameKeys = (a: unknown, b: unknown, key: string) =>
+  mapKeys(key).every((k) => deepEqual(keyValue(a, k), keyValue(b, k)));
+
 function itemKey(item: any, key: string): string {
-  return `k:${JSON.stringify({ [key]: item?.[key] })}`;
+  return `k:${JSON.stringify(Object.fromEntries(mapKeys(key).map((k) => [k, keyValue(item, k)])))}`;
 }
 
 function treeOfValue(v: unknown, ctx: FieldContext, path: string[]): FieldTree {
@@ -122,7 +134,9 @@ function findItem(list: unknown, element: string): number {
   if (!Array.isArray(list)) return -1;
   const body = JSON.parse(element.slice(2));
   if (element.startsWith('v:')) return list.findIndex((x) => deepEqual(x, body));
-  return list.findIndex((x) => isPlainObject(x) && Object.entries(body).every(([k, v]) => deepEqual(x[k], v)));
+  return list.findIndex(
+    (x) => isPlainObject(x) && Object.entries(body).every(([k, v]) => deepEqual(keyValue(x, k), v)),
+  );
 }
 
 /** The value at a field path; undefined when absent. */
@@ -185,7 +199,7 @@ function mergeApplied(live: unknown, applied: unknown, ctx: FieldContext, path: 
     if (s.type === 'map') {
       const out = [...live];
       for (const item of applied) {
-        const i = out.findIndex((x) => isPlainObject(x) && deepEqual(x[s.key], item?.[s.key]));
+        const i = out.findIndex((x) => isPlainObject(x) && sameKeys(x, item, s.key));
         if (i >= 0) out[i] = mergeApplied(out[i], item, ctx, path);
         else out.push(item);
       }

@@ -91,7 +91,7 @@ describe('client-node against a sandbox cluster: Deployments, apply, nodes and n
     assert.equal(err.code, 409);
     assert.match(
       err.body.message,
-      /^Apply failed with 1 conflict: conflict with "[^"]+" using v1: \.spec\.ports\[port=80\]\.targetPort$/,
+      /^Apply failed with 1 conflict: conflict with "[^"]+" using v1: \.spec\.ports\[port=80,protocol="TCP"\]\.targetPort$/,
     );
   });
 
