@@ -6,7 +6,7 @@ import { reconcileDeployment } from './deployment-controller.ts';
 import { registeredAtStart } from './initial-registration.ts';
 import { kubernetesService, namespaceObject, REF, serviceObject } from './kube-objects.ts';
 import { type NodePortEndpoint, nodePortEndpoints } from './node-ports.ts';
-import { type NodeInfo, nodeObject } from './nodes.ts';
+import { type NodeInfo, nodeLease, nodeObject } from './nodes.ts';
 import { adopt, beginTermination, controllerOf, runDueTimers, writeStatus } from './pod-lifecycle.ts';
 import { applyBehaviour, byKey, inScope, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
 import type { Random } from './prng.ts';
@@ -78,10 +78,11 @@ export class ClusterSim {
     s.warm = true;
     s.self(() => {
       for (const n of s.nodes) {
-        this.store.create(REF.nodes, nodeObject(n, s.region, `${this.name}-nodes`, isoSeconds(now)), {
+        const node = this.store.create(REF.nodes, nodeObject(n, s.region, `${this.name}-nodes`, isoSeconds(now)), {
           keepStatus: true,
           fieldManager: 'kubelet',
         });
+        this.store.create(REF.leases, nodeLease(node, now), { fieldManager: 'kubelet' });
       }
       if (!this.store.get(REF.services, 'default', 'kubernetes')) this.store.create(REF.services, kubernetesService());
       for (const ns of this.def.namespaces) {

@@ -11,6 +11,7 @@ export const REF = {
   endpointSlices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
   replicaSets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+  leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
 } as const;
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

@@ -130,3 +130,22 @@ export function nodeObject(n: NodeInfo, region: string, nodeGroup: string, bootT
     },
   };
 }
+
+/**
+ * The node's heartbeat Lease in `kube-node-lease` (what `kubectl describe node` shows under Lease),
+ * as the kubelet creates it: named after the node, owned by it, 40 s duration. [simplification: the
+ * sandbox does not renew it every 10 s as a kubelet does; renewTime stays the boot time.]
+ */
+export function nodeLease(node: KubeObject, bootMs: number): KubeObject {
+  const micro = new Date(bootMs).toISOString().replace(/Z$/, '000Z');
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name: node.metadata.name,
+      namespace: 'kube-node-lease',
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid }],
+    },
+    spec: { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: micro },
+  };
+}
