@@ -173,6 +173,7 @@ export class ClusterSim {
     const s = this.s;
     s.now = now;
     runDueTimers(s, now);
+    for (const key of s.rollouts) s.deploymentsDirty.add(key);
     const queues = [s.deploymentsDirty, s.replicaSetsDirty, s.statusDirty, s.servicesDirty];
     for (let round = 0; round < 20; round++) {
       if (queues.every((q) => q.size === 0)) break;

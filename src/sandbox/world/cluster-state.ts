@@ -28,6 +28,8 @@ export class ClusterState {
   /** Deployments (`<ns>/<name>`) and ReplicaSets to reconcile. */
   readonly deploymentsDirty = new Set<string>();
   readonly replicaSetsDirty = new Set<string>();
+  /** Deployments whose rollout is under way: re-checked every settle (for the progress deadline). */
+  readonly rollouts = new Set<string>();
   readonly nodes: readonly NodeInfo[];
   /** True while the world builds its initial state: new pods start at once (a cluster up a while). */
   warm = false;

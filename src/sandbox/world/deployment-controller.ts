@@ -26,6 +26,7 @@ export function reconcileDeployment(s: ClusterState, key: string, now: number): 
   const dep = s.store.get(REF.deployments, namespace, name);
   const all = s.store.list(REF.replicaSets, namespace).items;
   if (!dep) {
+    s.rollouts.delete(key);
     // Garbage collection: ReplicaSets whose controlling Deployment is gone (their pods follow).
     for (const rs of all) if (controlledBy(rs, 'Deployment', name)) s.replicaSetsDirty.add(rsKey(rs));
     return;
@@ -87,6 +88,11 @@ export function reconcileDeployment(s: ClusterState, key: string, now: number): 
     maxUnavailable: recreate ? 0 : strategy.maxUnavailable,
     now,
   });
+  const reason = (status.conditions as { type: string; reason: string }[]).find(
+    (c) => c.type === 'Progressing',
+  )?.reason;
+  if (reason === 'NewReplicaSetAvailable' || reason === 'ProgressDeadlineExceeded') s.rollouts.delete(key);
+  else s.rollouts.add(key);
   if (deepEqual(current.status ?? {}, status)) return;
   s.self(() => s.store.update(REF.deployments, { ...current, status }, { subresource: 'status', ...MANAGER }));
 }

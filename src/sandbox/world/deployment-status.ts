@@ -2,8 +2,8 @@
  * A Deployment's status as the Deployment controller computes it (pkg/controller/deployment
  * sync.go calculateStatus, progress.go): counts summed over its ReplicaSets, `Available` when at
  * least replicas − maxUnavailable pods are available, `Progressing` with the controller's reasons
- * and messages. Zero counts are left out (Go's omitempty). Not modelled: ProgressDeadlineExceeded
- * (a stuck rollout keeps `ReplicaSetUpdated`), minReadySeconds (available = ready).
+ * and messages, `ProgressDeadlineExceeded` once nothing progressed for `progressDeadlineSeconds`.
+ * Zero counts are left out (Go's omitempty). Not modelled: minReadySeconds (available = ready).
  */
 import { deepEqual } from '../kube/json-util.ts';
 import { isoSeconds, type KubeObject } from '../kube/store.ts';
@@ -76,16 +76,31 @@ export function deploymentStatus(i: StatusInput): Record<string, unknown> {
     (k) => ((counts as Record<string, number>)[k] ?? 0) !== (i.dep.status?.[k] ?? 0),
   );
   const before = prev.find((c) => c.type === 'Progressing');
-  const progressing = complete
-    ? { reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rs}" has successfully progressed.` }
-    : i.fresh.created
-      ? { reason: 'NewReplicaSetCreated', message: `Created new replica set "${rs}"` }
-      : progressed || !before
-        ? { reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rs}" is progressing.` }
-        : { reason: before.reason, message: before.message };
+  // A finished rollout stays finished while every pod is of the new template (a killed pod or a
+  // scale-up does not make it "progressing" again).
+  const stillComplete =
+    before?.reason === 'NewReplicaSetAvailable' && replicas === i.fresh.replicas && !i.fresh.created;
+  const deadlineMs =
+    (typeof i.dep.spec?.progressDeadlineSeconds === 'number' ? i.dep.spec.progressDeadlineSeconds : 600) * 1000;
+  const timedOut =
+    !complete && !progressed && before !== undefined && Date.parse(before.lastUpdateTime) + deadlineMs < i.now;
+  const progressing =
+    complete || stillComplete
+      ? { status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rs}" has successfully progressed.` }
+      : i.fresh.created
+        ? { status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${rs}"` }
+        : timedOut
+          ? {
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${rs}" has timed out progressing.`,
+            }
+          : progressed || !before || before.status !== 'True'
+            ? { status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rs}" is progressing.` }
+            : { status: before.status, reason: before.reason, message: before.message };
   const conditions = [
     condition(prev, availableCond, i.now, false),
-    condition(prev, { type: 'Progressing', status: 'True', ...progressing }, i.now, progressed && !complete),
+    condition(prev, { type: 'Progressing', ...progressing }, i.now, progressed && !complete),
   ];
   return { ...counts, conditions };
 }

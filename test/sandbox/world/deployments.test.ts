@@ -188,4 +188,31 @@ describe('Deployment controller: any Deployment a client applies runs', () => {
     assert.equal(live(store).length, 3);
     assert.ok(!pods(store).some((p) => p.metadata.name === victim));
   });
+  it('reports ProgressDeadlineExceeded when pods stay not ready (a readiness gate nobody sets) past the deadline', async () => {
+    const { store, advance } = setup({ progressDeadlineSeconds: 30 });
+    await advance(3000);
+    // WHEN the new template carries a readiness gate no controller sets
+    store.patch(REF.deployments, NS, 'testapp', 'strategic', {
+      spec: { template: { spec: { readinessGates: [{ conditionType: 'example.com/never' }] } } },
+    });
+    const progressing = () => dep(store).status.conditions.find((c: any) => c.type === 'Progressing');
+    await advance(20_000);
+    assert.equal(progressing().reason, 'ReplicaSetUpdated');
+    await advance(20_000);
+    // THEN the rollout has timed out, and the old pods still serve
+    assert.deepEqual([progressing().status, progressing().reason], ['False', 'ProgressDeadlineExceeded']);
+    assert.match(progressing().message, /^ReplicaSet "testapp-\w+" has timed out progressing\.$/);
+    assert.ok(live(store).filter(isReady).length >= 2);
+  });
+
+  it('keeps a finished rollout finished when one of its pods dies', async () => {
+    const { store, advance } = setup();
+    await advance(3000);
+    store.delete(REF.pods, NS, pods(store)[0]!.metadata.name, { gracePeriodSeconds: 0 });
+    await advance(500);
+    const st = dep(store).status;
+    assert.equal(st.conditions.find((c: any) => c.type === 'Progressing').reason, 'NewReplicaSetAvailable');
+    assert.equal(st.availableReplicas, 2);
+    assert.equal(st.unavailableReplicas, 1);
+  });
 });
