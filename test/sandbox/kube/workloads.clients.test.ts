@@ -92,6 +92,13 @@ describe('kubectl against a sandbox cluster: the workshop walkthrough', () => {
     );
     assert.match(rs, /^testapp-\S+\s+0\s+0\s+0\s+\S+\s+simplewebserver\s+public\.ecr\.aws/m);
     assert.match(await ok(['-n', 'workshop', 'rollout', 'history', 'deployment/testapp']), /^1\s+<none>\n2\s+<none>/m);
+    // WHEN rolled back THEN the first ReplicaSet is reused (as revision 3), no third one appears
+    await ok(['-n', 'workshop', 'rollout', 'undo', 'deployment/testapp']);
+    await ok(['-n', 'workshop', 'rollout', 'status', 'deployment/testapp', '--timeout=20s']);
+    const after = await ok(['-n', 'workshop', 'get', 'rs', '-o', 'wide', '--no-headers']);
+    assert.equal(after.trim().split('\n').length, 2, after);
+    assert.match(after, /^testapp-\S+\s+5\s+5\s+5\s+\S+\s+simplewebserver\s+public\.ecr\.aws/m);
+    assert.match(await ok(['-n', 'workshop', 'rollout', 'history', 'deployment/testapp']), /^2\s+<none>\n3\s+<none>/m);
   });
 
   it('kubectl get nodes shows status, version and internal IP; describe node shows zone and provider ID', async () => {
