@@ -9,7 +9,13 @@ import { isoSeconds } from '../kube/store.ts';
  * are left as clients wrote them.
  */
 
-export const KUBELET_CONDITIONS = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'] as const;
+export const KUBELET_CONDITIONS = [
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+] as const;
 
 export interface KubeletView {
   ip: string;
@@ -50,32 +56,21 @@ export function desiredPodStatus(
   const ready = v.started && unready.length === 0;
   // Go prints the slice of container names as `[a b]`.
   const unreadyContainers = `containers with unready status: [${v.containers.map((c) => c.name).join(' ')}]`;
+  const containersReady: Condition = v.started
+    ? { type: 'ContainersReady', status: 'True' }
+    : { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: unreadyContainers };
+  const podReady: Condition = ready
+    ? { type: 'Ready', status: 'True' }
+    : !v.started
+      ? { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: unreadyContainers }
+      : { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady', message: unready.join(', ') };
+  // The kubelet's order (1.29+, with the PodReadyToStartContainers condition: the sandbox is up at once).
   const want: Condition[] = [
-    { type: 'PodScheduled', status: 'True' },
+    { type: 'PodReadyToStartContainers', status: 'True' },
     { type: 'Initialized', status: 'True' },
-    v.started
-      ? { type: 'ContainersReady', status: 'True' }
-      : {
-          type: 'ContainersReady',
-          status: 'False',
-          reason: 'ContainersNotReady',
-          message: unreadyContainers,
-        },
-    ready
-      ? { type: 'Ready', status: 'True' }
-      : !v.started
-        ? {
-            type: 'Ready',
-            status: 'False',
-            reason: 'ContainersNotReady',
-            message: unreadyContainers,
-          }
-        : {
-            type: 'Ready',
-            status: 'False',
-            reason: 'ReadinessGatesNotReady',
-            message: unready.join(', '),
-          },
+    podReady,
+    containersReady,
+    { type: 'PodScheduled', status: 'True' },
   ];
   const conditions: Condition[] = [];
   for (const w of want) {
@@ -99,8 +94,9 @@ export function desiredPodStatus(
       containerStatuses: v.containers.map((c) => ({
         name: c.name,
         image: c.image,
-        imageID: '',
+        imageID: v.started ? imageIdOf(c.image) : '',
         ...(v.started ? { containerID: containerIdOf(v.ip, c.name) } : {}),
+        lastState: {},
         ready: v.started,
         started: v.started,
         restartCount: 0,
@@ -113,6 +109,12 @@ export function desiredPodStatus(
 /** A stable containerd container id (64 hex digits) for a pod's container. */
 function containerIdOf(ip: string, name: string): string {
   return `containerd://${createHash('sha256').update(`${ip}/${name}`).digest('hex')}`;
+}
+
+/** The digest reference a started container reports (`<repository>@sha256:<64 hex>`, stable per image). */
+function imageIdOf(image: string): string {
+  const repo = image.split('@')[0]!.replace(/:[^/:]+$/, '');
+  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }
 
 /** Compares what matters of two statuses (condition types/statuses/reasons/messages, phase, IP). */

@@ -1,37 +1,22 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/sandbox.ts';
-import { requireTool } from '../../helpers/cli-tools.ts';
+import { kubectlRunner } from './kubectl-runner.ts';
 import { WORKSHOP_APP, WORKSHOP_NAMESPACE, WORKSHOP_SERVICE } from './workshop-testapp.ts';
 
 /** kubectl against a sandbox running at 20× speed (so rollouts finish in a fraction of a wall second). */
 describe('kubectl against a sandbox cluster: the workshop walkthrough', () => {
   let sandbox: Sandbox;
   let dir: string;
-  let kubectl: string;
-  const run = (args: string[], stdin?: string) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(
-        kubectl,
-        ['--kubeconfig', sandbox.kubeconfigFile, '--context', 'blue', '--cache-dir', join(dir, 'cache'), ...args],
-        { timeout: 30_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      if (stdin !== undefined) child.stdin?.end(stdin);
-    });
-  const ok = async (args: string[], stdin?: string) => {
-    const r = await run(args, stdin);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const { run, ok } = kubectlRunner(
+    () => ['--kubeconfig', sandbox.kubeconfigFile, '--context', 'blue', '--cache-dir', join(dir, 'cache')],
+    30_000,
+  );
 
   before(async () => {
-    kubectl = requireTool('/usr/bin/kubectl', 'the kubectl 1.32 binary (e.g. apt-get install -y kubectl)');
     dir = mkdtempSync(join(tmpdir(), 'cutover-kubectl-workloads-'));
     sandbox = await startSandbox({ dir: join(dir, 'sbx'), speed: 20, tickMs: 20 });
   });
