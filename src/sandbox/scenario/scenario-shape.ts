@@ -261,7 +261,7 @@ const containerPort: ObjectShape = {
 const workload: ObjectShape = {
   t: 'object',
   title: 'clusters[].workloads[]',
-  doc: 'A Deployment-like workload: `replicas` pods, replaced when they go away.',
+  doc: "A Deployment of `replicas` pods, run by the cluster's Deployment controller like any other.",
   fields: {
     name: req(dnsLabel('Workload (Deployment) name, unique in its namespace.')),
     namespace: req(dnsLabel('Namespace.')),
