@@ -43,6 +43,14 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
     }
+    if (spec.type !== 'ExternalName') {
+      // A single-stack IPv4 cluster's defaults (a headless Service gets the family too).
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+      spec.internalTrafficPolicy ??= 'Cluster';
+    }
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+    else delete spec.externalTrafficPolicy;
   } else if (def.group === '' && def.resource === 'namespaces') {
     // spec.finalizers changes only through /finalize: created with "kubernetes", then kept.
     const finalizers: string[] = old ? (old.spec?.finalizers ?? []) : (obj.spec?.finalizers ?? []);
