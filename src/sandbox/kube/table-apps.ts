@@ -3,7 +3,7 @@
  * the real printers (k8s.io/kubernetes pkg/printers/internalversion/printers.go): nodes NAME STATUS
  * ROLES AGE VERSION (wide: INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME);
  * Deployments NAME READY UP-TO-DATE AVAILABLE AGE and ReplicaSets NAME DESIRED CURRENT READY AGE
- * (wide: CONTAINERS IMAGES SELECTOR).
+ * (wide: CONTAINERS IMAGES SELECTOR); Endpoints NAME ENDPOINTS AGE.
  */
 import type { KubeObject } from './store.ts';
 
@@ -61,7 +61,26 @@ function nodeRoles(o: KubeObject): string {
 const address = (o: KubeObject, type: string) =>
   (o.status?.addresses ?? []).find((a: any) => a?.type === type)?.address ?? '<none>';
 
+/** printers.go formatEndpoints: ready `ip:port` pairs, subset by subset, port by port; 3 at most. */
+function endpointsList(o: KubeObject): string {
+  const list: string[] = [];
+  for (const ss of o.subsets ?? []) {
+    const ports: any[] = ss?.ports?.length ? ss.ports : [undefined];
+    for (const p of ports) for (const a of ss?.addresses ?? []) list.push(p ? `${a?.ip}:${p.port}` : String(a?.ip));
+  }
+  if (!list.length) return '<none>';
+  return list.length > 3 ? `${list.slice(0, 3).join(',')} + ${list.length - 3} more...` : list.join(',');
+}
+
 export const appsPrinters: Record<string, Printer> = {
+  '/endpoints': {
+    columns: [
+      ['Name', 'string'],
+      ['Endpoints', 'string'],
+      ['Age', 'string'],
+    ],
+    cells: (o, age) => [o.metadata.name, endpointsList(o), age],
+  },
   '/nodes': {
     columns: [
       ['Name', 'string'],

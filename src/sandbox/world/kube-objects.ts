@@ -9,6 +9,7 @@ export const REF = {
   pods: { group: '', version: 'v1', resource: 'pods' },
   services: { group: '', version: 'v1', resource: 'services' },
   endpointSlices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
+  endpoints: { group: '', version: 'v1', resource: 'endpoints' },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
   replicaSets: { group: 'apps', version: 'v1', resource: 'replicasets' },
   leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },

@@ -44,6 +44,8 @@ describe('kubectl against a sandbox cluster: the workshop walkthrough', () => {
       (pods.match(/^testapp-\S+\s+1\/1\s+Running\s+0\s+\S+\s+10\.1\.\d+\.\d+\s+blue-node-[abc]\s/gm) ?? []).length,
       3,
     );
+    const ep = await ok(['-n', 'workshop', 'get', 'endpoints']);
+    assert.match(ep, /^testapp\s+10\.1\.\d+\.\d+:80,10\.1\.\d+\.\d+:80,10\.1\.\d+\.\d+:80\s+\S+$/m);
     const slices = await ok(['-n', 'workshop', 'get', 'endpointslices']);
     assert.match(slices, /^testapp-\S+\s+IPv4\s+80\s+10\.1\.\d+\.\d+,10\.1\.\d+\.\d+,10\.1\.\d+\.\d+\s/m);
   });

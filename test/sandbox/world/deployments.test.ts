@@ -109,6 +109,24 @@ describe('Deployment controller: any Deployment a client applies runs', () => {
       const node = store.get(REF.nodes, undefined, e.nodeName)!;
       assert.equal(e.zone, node.metadata.labels?.['topology.kubernetes.io/zone']);
     }
+    // AND the legacy Endpoints object lists the same ready pods, sorted by IP
+    const ep: any = store.get(REF.endpoints, NS, 'testapp');
+    assert.equal(ep.metadata.labels['endpointslice.kubernetes.io/skip-mirror'], 'true');
+    assert.deepEqual(ep.subsets[0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    const ips = slice.endpoints.map((e: any) => e.addresses[0]).sort();
+    assert.deepEqual(
+      ep.subsets[0].addresses.map((a: any) => a.ip),
+      ips,
+    );
+    // WHEN a pod is deleted THEN it leaves Endpoints at once (terminating pods are not listed)
+    store.delete(REF.pods, NS, slice.endpoints[0].targetRef.name);
+    await advance(100);
+    const after: any = store.get(REF.endpoints, NS, 'testapp');
+    assert.ok(
+      !after.subsets
+        .flatMap((x: any) => [...(x.addresses ?? []), ...(x.notReadyAddresses ?? [])])
+        .some((a: any) => a.ip === slice.endpoints[0].addresses[0]),
+    );
   });
 
   it('scales with spec.replicas, and garbage-collects ReplicaSet and pods when the Deployment is deleted', async () => {
