@@ -308,6 +308,9 @@ const cluster: ObjectShape = {
       allowed: 'a range 10.N.0.0/16 with N from 0 to 255',
       defaultDoc: "`10.<n>.0.0/16`, n = 1 + the cluster's index",
     }),
+    nodesPerZone: opt(
+      int('Worker nodes in each of the three zones (EC2 instances of one node group).', 1, 20, { default: 1 }),
+    ),
     namespaces: opt(
       {
         t: 'array',

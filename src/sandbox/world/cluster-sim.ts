@@ -51,7 +51,7 @@ export class ClusterSim {
     log: SandboxLog = silentLog,
   ) {
     this.name = def.name;
-    this.s = new ClusterState(def.name, store, rng, region, def.podCidr);
+    this.s = new ClusterState(def.name, store, rng, region, def.podCidr, def.nodesPerZone);
     this.s.log = log;
     this.pods = this.s.pods;
     this.podsByIp = this.s.podsByIp;

@@ -47,9 +47,10 @@ export class ClusterState {
     readonly rng: Random,
     readonly region: string,
     podCidr: string,
+    nodesPerZone = 1,
   ) {
     this.ips = new IpPool(podCidr);
-    this.nodes = clusterNodes(name, region, podCidr);
+    this.nodes = clusterNodes(name, region, podCidr, nodesPerZone);
   }
 
   /** Runs a write of the world's own (not reported back as a client change). */

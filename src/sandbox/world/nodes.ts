@@ -1,6 +1,6 @@
 /**
- * A simulated cluster's worker nodes, as EKS managed node groups show them: one node per zone
- * (`<cluster>-node-a|b|c` in `<region>a|b|c`), each an EC2 instance with a deterministic id, an
+ * A simulated cluster's worker nodes, as EKS managed node groups show them: `nodesPerZone` (default
+ * 1) in each zone (`<cluster>-node-a|b|c` in `<region>a|b|c`, then `-node-a2`, …), each an EC2 instance with a deterministic id, an
  * InternalIP from the cluster's `10.N.0.0/24` (which the pod pool never uses), the well-known
  * labels, `spec.providerID` and a Ready status. `NodeInfo` is what the rest of the world (ELBv2
  * instance targets, pod placement) needs to know of a node.
@@ -49,18 +49,21 @@ export function instanceIdOf(cluster: string, node: string): string {
   return `i-${createHash('sha256').update(`instance:${cluster}/${node}`).digest('hex').slice(0, 17)}`;
 }
 
-/** The nodes of a cluster: one per zone, InternalIP `10.N.0.<10+i>` from the pod range's prefix. */
-export function clusterNodes(cluster: string, region: string, podCidr: string): NodeInfo[] {
+/**
+ * The nodes of a cluster, `perZone` in each zone: `<cluster>-node-a|b|c`, then `-node-a2|b2|c2`, …;
+ * InternalIPs `10.N.0.10, .11, .12`, then `.13, .14, .15`, … from the pod range's prefix.
+ */
+export function clusterNodes(cluster: string, region: string, podCidr: string, perZone = 1): NodeInfo[] {
   const prefix = podCidr.split('.').slice(0, 2).join('.');
-  return ZONE_LETTERS.map((z, i) => {
-    const name = `${cluster}-node-${z}`;
-    return {
-      name,
-      zone: `${region}${z}`,
-      instanceId: instanceIdOf(cluster, name),
-      internalIp: `${prefix}.0.${10 + i}`,
-    };
-  });
+  const out: NodeInfo[] = [];
+  for (let k = 0; k < perZone; k++) {
+    ZONE_LETTERS.forEach((z, i) => {
+      const name = `${cluster}-node-${z}${k ? k + 1 : ''}`;
+      const internalIp = `${prefix}.0.${10 + k * ZONE_LETTERS.length + i}`;
+      out.push({ name, zone: `${region}${z}`, instanceId: instanceIdOf(cluster, name), internalIp });
+    });
+  }
+  return out;
 }
 
 /** The Node object of a simulated node, as the kubelet registers it and keeps its status. */
