@@ -5,6 +5,7 @@
  */
 import { DecodeFailure, decodeTimes } from './decode-times.ts';
 import { badRequest } from './errors.ts';
+import { isPlainObject } from './json-util.ts';
 import type { PrinterColumn, ResourceDef } from './resources.ts';
 
 /**
@@ -27,11 +28,7 @@ export function checkDecode(def: ResourceDef, obj: Record<string, any>): void {
 export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: Record<string, any> | undefined): void {
   if (def.group === '' && def.resource === 'pods') {
     obj.spec ??= {};
-    const spec = obj.spec;
-    spec.restartPolicy ??= 'Always';
-    spec.terminationGracePeriodSeconds ??= 30;
-    spec.dnsPolicy ??= 'ClusterFirst';
-    spec.schedulerName ??= 'default-scheduler';
+    defaultPodSpec(obj.spec);
   } else if (def.group === '' && def.resource === 'services') {
     obj.spec ??= {};
     const spec = obj.spec;
@@ -46,6 +43,14 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
     }
+    if (spec.type !== 'ExternalName') {
+      // A single-stack IPv4 cluster's defaults (a headless Service gets the family too).
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+      spec.internalTrafficPolicy ??= 'Cluster';
+    }
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+    else delete spec.externalTrafficPolicy;
   } else if (def.group === '' && def.resource === 'namespaces') {
     // spec.finalizers changes only through /finalize: created with "kubernetes", then kept.
     const finalizers: string[] = old ? (old.spec?.finalizers ?? []) : (obj.spec?.finalizers ?? []);
@@ -60,6 +65,11 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
     obj.spec ??= {};
     const spec = obj.spec;
     spec.replicas ??= 1;
+    if (isPlainObject(spec.template)) {
+      // A client's Go zero value (`creationTimestamp: null`) decodes to nothing.
+      if (spec.template.metadata?.creationTimestamp === null) delete spec.template.metadata.creationTimestamp;
+      if (isPlainObject(spec.template.spec)) defaultPodSpec(spec.template.spec);
+    }
     if (def.resource === 'deployments') {
       spec.strategy ??= {};
       spec.strategy.type ??= 'RollingUpdate';
@@ -70,6 +80,31 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
       }
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
+    }
+  }
+}
+
+/**
+ * Pod spec defaults (pods and the templates of Deployments/ReplicaSets, as SetDefaults_PodSpec and
+ * SetDefaults_Container): the fields every `kubectl get -o yaml` shows. `imagePullPolicy` is
+ * `Always` for a `:latest` or untagged image, else `IfNotPresent`.
+ */
+function defaultPodSpec(spec: Record<string, any>): void {
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.securityContext ??= {};
+  for (const list of ['initContainers', 'containers']) {
+    for (const c of Array.isArray(spec[list]) ? spec[list] : []) {
+      if (!isPlainObject(c)) continue;
+      const image = String(c.image ?? '');
+      const tagged = /:[^/]+$/.test(image.split('@')[0] ?? '') && !image.endsWith(':latest');
+      c.imagePullPolicy ??= tagged || image.includes('@') ? 'IfNotPresent' : 'Always';
+      c.resources ??= {};
+      c.terminationMessagePath ??= '/dev/termination-log';
+      c.terminationMessagePolicy ??= 'File';
+      for (const p of Array.isArray(c.ports) ? c.ports : []) if (isPlainObject(p)) p.protocol ??= 'TCP';
     }
   }
 }

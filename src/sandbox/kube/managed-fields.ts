@@ -5,7 +5,8 @@
  *
  * Simplifications (see README): a leaf is a scalar, an atomic list or an empty map; lists merge
  * by key only where merge-keys.ts says so; an Update takes ownership of every leaf whose value it
- * changed and strips it from the other managers; conflicts are detected on identical leaf paths.
+ * changed and strips it from the other managers; conflicts are detected on identical leaf paths
+ * whose value the apply changes (co-ownership of equal values, as Kubernetes).
  */
 import { KubeStatusError } from './errors.ts';
 import { clone, deepEqual, isPlainObject } from './json-util.ts';
@@ -45,8 +46,20 @@ const untrackedMeta = new Set([
   'generateName',
 ]);
 
+/**
+ * Key fields of an associative list for apply (the OpenAPI `x-kubernetes-list-map-keys`, which
+ * differ from the strategic-merge key for ports: Service ports are keyed by port and protocol,
+ * container ports by containerPort and protocol). A missing key field takes its schema default.
+ */
+const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' };
+const PORT_KEYS = new Set(['port', 'containerPort']);
+const mapKeys = (key: string): string[] => (PORT_KEYS.has(key) ? [key, 'protocol'] : [key]);
+const keyValue = (item: any, k: string): unknown => item?.[k] ?? KEY_DEFAULTS[k];
+const sameKeys = (a: unknown, b: unknown, key: string) =>
+  mapKeys(key).every((k) => deepEqual(keyValue(a, k), keyValue(b, k)));
+
 function itemKey(item: any, key: string): string {
-  return `k:${JSON.stringify({ [key]: item?.[key] })}`;
+  return `k:${JSON.stringify(Object.fromEntries(mapKeys(key).map((k) => [k, keyValue(item, k)])))}`;
 }
 
 function treeOfValue(v: unknown, ctx: FieldContext, path: string[]): FieldTree {
@@ -121,7 +134,9 @@ function findItem(list: unknown, element: string): number {
   if (!Array.isArray(list)) return -1;
   const body = JSON.parse(element.slice(2));
   if (element.startsWith('v:')) return list.findIndex((x) => deepEqual(x, body));
-  return list.findIndex((x) => isPlainObject(x) && Object.entries(body).every(([k, v]) => deepEqual(x[k], v)));
+  return list.findIndex(
+    (x) => isPlainObject(x) && Object.entries(body).every(([k, v]) => deepEqual(keyValue(x, k), v)),
+  );
 }
 
 /** The value at a field path; undefined when absent. */
@@ -184,7 +199,7 @@ function mergeApplied(live: unknown, applied: unknown, ctx: FieldContext, path: 
     if (s.type === 'map') {
       const out = [...live];
       for (const item of applied) {
-        const i = out.findIndex((x) => isPlainObject(x) && deepEqual(x[s.key], item?.[s.key]));
+        const i = out.findIndex((x) => isPlainObject(x) && sameKeys(x, item, s.key));
         if (i >= 0) out[i] = mergeApplied(out[i], item, ctx, path);
         else out.push(item);
       }
@@ -224,13 +239,17 @@ export function serverSideApply(input: ApplyInput): Record<string, any> {
   const appliedTree = fieldsOf(applied, ctx);
   const appliedLeaves = leaves(appliedTree);
   let entries = parseEntries(live?.metadata?.managedFields);
+  // A field conflicts only if applying changes its value (structured-merge-diff compares the live
+  // object with the merged one): identical values are co-owned, and a list item (`.`) or set
+  // member that exists is not changed by being applied again.
+  const result = mergeApplied(clone(live ?? {}), applied, ctx, []);
+  const changes = (p: string[]) => p[p.length - 1] !== '.' && !deepEqual(valueAt(live, p), valueAt(result, p));
   const conflicts: Array<{ manager: string; apiVersion: string; path: string[] }> = [];
   for (const e of entries) {
     if (sameEntry(e, manager, 'Apply', sub)) continue;
     for (const p of appliedLeaves) {
-      if (hasLeaf(e.fieldsV1, p) && !deepEqual(valueAt(live, p), valueAt(applied, p))) {
+      if (hasLeaf(e.fieldsV1, p) && changes(p))
         conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
-      }
     }
   }
   if (conflicts.length && !force) throw applyConflict(conflicts);

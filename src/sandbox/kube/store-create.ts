@@ -8,6 +8,7 @@ import { alreadyExists, badRequest, forbidden, invalid, notFound } from './error
 import { clone, isPlainObject } from './json-util.ts';
 import { applyCreateDefaults, checkDecode, crdResourceDefs } from './kind-rules.ts';
 import type { ResourceDef, ResourceRef } from './resources.ts';
+import { assignNodePorts, isService, takenNodePorts } from './service-ports.ts';
 import type { StoreCore } from './store-core.ts';
 import { checkKind, dropEmptyMeta, groupResource, objectKey } from './store-helpers.ts';
 import type { CreateOptions, KubeObject } from './store-types.ts';
@@ -48,6 +49,7 @@ export function prepareNew(core: StoreCore, def: ResourceDef, input: KubeObject,
   delete m.selfLink;
   if (def.subresources.includes('status') && !opts.keepStatus) delete obj.status;
   applyCreateDefaults(def, obj, core.now(), () => core.allocateClusterIp());
+  if (isService(def)) assignNodePorts(obj, undefined, takenNodePorts(core.bucket(def).values(), m.namespace!, m.name));
   return obj;
 }
 

@@ -10,6 +10,7 @@ import { applyDefaults, checkDecode, crdStatus } from './kind-rules.ts';
 import { trackUpdate } from './managed-fields.ts';
 import { checkDecodeAfterPatch, type PatchSource } from './patch-decode.ts';
 import { apiVersionOf, type ResourceDef } from './resources.ts';
+import { assignNodePorts, isService, takenNodePorts } from './service-ports.ts';
 import type { StoreCore } from './store-core.ts';
 import { serveCrd } from './store-create.ts';
 import { cascade, graceElapsed } from './store-delete.ts';
@@ -64,6 +65,9 @@ export function writeUpdate(
   delete next.metadata.resourceVersion;
   dropEmptyMeta(next.metadata);
   if (opts.subresource !== 'status') applyDefaults(def, next, existing);
+  if (opts.subresource !== 'status' && isService(def)) {
+    assignNodePorts(next, existing, takenNodePorts(core.bucket(def).values(), em.namespace ?? '', em.name));
+  }
   if (opts.patch) checkDecodeAfterPatch(def, next, opts.patch, candidate);
   else checkDecode(def, next);
   validate(def, next, false);

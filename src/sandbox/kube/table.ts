@@ -5,6 +5,7 @@
  */
 import type { ResourceDef } from './resources.ts';
 import type { KubeObject } from './store.ts';
+import { appsPrinters, type Printer } from './table-apps.ts';
 
 export interface TableColumn {
   name: string;
@@ -15,10 +16,6 @@ export interface TableColumn {
 }
 
 type Cell = string | number | boolean;
-type Printer = {
-  columns: Array<[name: string, type: string, priority?: number]>;
-  cells: (o: KubeObject, age: string) => Cell[];
-};
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration. */
 export function humanDuration(ms: number): string {
@@ -60,6 +57,7 @@ function sliceEndpoints(o: KubeObject): string {
 }
 
 const printers: Record<string, Printer> = {
+  ...appsPrinters,
   '/pods': {
     columns: [
       ['Name', 'string'],
@@ -155,22 +153,6 @@ const printers: Record<string, Printer> = {
       ['Age', 'string'],
     ],
     cells: (o, age) => [o.metadata.name, o.spec?.holderIdentity ?? '', age],
-  },
-  'apps/deployments': {
-    columns: [
-      ['Name', 'string'],
-      ['Ready', 'string'],
-      ['Up-to-date', 'integer'],
-      ['Available', 'integer'],
-      ['Age', 'string'],
-    ],
-    cells: (o, age) => [
-      o.metadata.name,
-      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
-      o.status?.updatedReplicas ?? 0,
-      o.status?.availableReplicas ?? 0,
-      age,
-    ],
   },
   '/events': {
     columns: [

@@ -1,10 +1,12 @@
 /**
- * Per-kind validation rules: pods need containers, ConfigMaps hold at most 1 MiB, Events follow
+ * Per-kind validation rules: pods need containers, Deployments/ReplicaSets a selector matching
+ * their template (validation-workloads.ts), ConfigMaps hold at most 1 MiB, Events follow
  * the legacy and events.k8s.io/v1 rules (pkg/apis/core/validation/events.go), CRDs need a dotted
  * group, matching names and one storage version.
  */
 import { fieldInvalid, fieldRequired, type StatusCause } from './errors.ts';
 import type { ResourceDef } from './resources.ts';
+import { workloadCauses } from './validation-workloads.ts';
 
 /** core.MaxSecretSize: the sum of a ConfigMap's `data` and `binaryData` values. */
 const MAX_CONFIGMAP_BYTES = 1024 * 1024;
@@ -17,6 +19,9 @@ export function kindCauses(def: ResourceDef, obj: Record<string, any>): StatusCa
       : [fieldRequired('spec.containers', '')];
   }
   if (def.group === '' && def.resource === 'configmaps') return configMapCauses(obj);
+  if (def.group === 'apps' && (def.resource === 'deployments' || def.resource === 'replicasets')) {
+    return workloadCauses(obj);
+  }
   if (def.resource === 'events') return eventCauses(def, obj);
   if (def.resource === 'customresourcedefinitions') return crdCauses(obj);
   return [];

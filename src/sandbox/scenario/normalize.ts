@@ -83,6 +83,7 @@ function cluster(c: any, index: number): ClusterDef {
   return {
     name: c.name,
     podCidr: c.podCidr ?? `10.${index + 1}.0.0/16`,
+    nodesPerZone: c.nodesPerZone,
     namespaces,
     services: c.services.map((svc: any) => ({
       name: svc.name,

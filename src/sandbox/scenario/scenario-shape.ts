@@ -285,7 +285,7 @@ const noise: ObjectShape = {
 const workload: ObjectShape = {
   t: 'object',
   title: 'clusters[].workloads[]',
-  doc: 'A Deployment-like workload: `replicas` pods, replaced when they go away.',
+  doc: "A Deployment of `replicas` pods, run by the cluster's Deployment controller like any other.",
   fields: {
     name: req(dnsLabel('Workload (Deployment) name, unique in its namespace.')),
     namespace: req(dnsLabel('Namespace.')),
@@ -339,6 +339,9 @@ const cluster: ObjectShape = {
       allowed: 'a range 10.N.0.0/16 with N from 0 to 255',
       defaultDoc: "`10.<n>.0.0/16`, n = 1 + the cluster's index",
     }),
+    nodesPerZone: opt(
+      int('Worker nodes in each of the three zones (EC2 instances of one node group).', 1, 20, { default: 1 }),
+    ),
     namespaces: opt(
       {
         t: 'array',

@@ -133,6 +133,8 @@ export interface ClusterDef {
   name: string;
   /** Pods get addresses from this /16 (`10.<n>.0.0/16`, n = 1 + the cluster's index, by default). */
   podCidr: string;
+  /** Worker nodes in each of the three zones. */
+  nodesPerZone: number;
   namespaces: string[];
   services: ServiceDef[];
   workloads: WorkloadDef[];

@@ -1,22 +1,36 @@
-import type { ClusterStore, WatchEvent } from '../kube/store.ts';
+import { type ClusterStore, isoSeconds, type WatchEvent } from '../kube/store.ts';
 import { firstOf, type SandboxLog, silentLog } from '../log.ts';
 import type { ClusterDef, InitialRegistration, PodScope } from '../scenario/types.ts';
 import { ClusterState } from './cluster-state.ts';
+import { reconcileDeployment } from './deployment-controller.ts';
 import { registeredAtStart } from './initial-registration.ts';
-import { kubernetesService, namespaceObject, nodeObject, REF, serviceObject } from './kube-objects.ts';
-import { adopt, beginTermination, runDueTimers, writeStatus } from './pod-lifecycle.ts';
-import { applyBehaviour, byKey, inScope, NODES, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
+import { kubernetesService, namespaceObject, REF, serviceObject } from './kube-objects.ts';
+import { type NodePortEndpoint, nodePortEndpoints } from './node-ports.ts';
+import { type NodeInfo, nodeLease, nodeObject } from './nodes.ts';
+import { adopt, beginTermination, controllerOf, runDueTimers, writeStatus } from './pod-lifecycle.ts';
+import { applyBehaviour, byKey, inScope, type Override, type PodSim, type ProbeResult } from './pod-sim.ts';
 import type { Random } from './prng.ts';
+import { reconcileReplicaSet } from './replicaset-controller.ts';
 import { reconcileSlices } from './slice-controller.ts';
 import type { Backend } from './traffic.ts';
-import { createPod, createWorkload, onDeploymentChange, reconcileWorkload } from './workload-controller.ts';
+import { createWorkload } from './workload-controller.ts';
+
+/**
+ * Whether a started pod answers on a port: a declared container port, or any port when its
+ * containers declare none (declaring ports is optional in Kubernetes, e.g. the EKS workshop's
+ * `simplewebserver`; the sandbox cannot know what such an image listens on) [simplification].
+ */
+const listens = (p: PodSim, port: number) =>
+  p.containerPorts.length === 0 || p.containerPorts.some((c) => c.containerPort === port);
 
 export type { Override, PodSim, ProbeResult, WorkloadSim } from './pod-sim.ts';
 
 /**
- * One simulated cluster: a Deployment-like controller per workload (workload-controller.ts), a
- * kubelet for every pod in the store (pod-lifecycle.ts, kubelet.ts), and the EndpointSlice
- * controller (slice-controller.ts, endpoint-slices.ts). All of it lives in the cluster's
+ * One simulated cluster: its nodes (nodes.ts), the Deployment and ReplicaSet controllers for every
+ * Deployment and ReplicaSet in the store (deployment-controller.ts, replicaset-controller.ts; the
+ * scenario's workloads are Deployments like any other, workload-controller.ts), a kubelet for
+ * every pod (pod-lifecycle.ts, kubelet.ts), and the EndpointSlice controller (slice-controller.ts,
+ * endpoint-slices.ts). All of it lives in the cluster's
  * ClusterStore, so the Kubernetes API shows it. Work triggered by store changes is queued and done
  * in `settle(now)`, never inside the store's change callback.
  */
@@ -40,7 +54,7 @@ export class ClusterSim {
     log: SandboxLog = silentLog,
   ) {
     this.name = def.name;
-    this.s = new ClusterState(def.name, store, rng, region, def.podCidr);
+    this.s = new ClusterState(def.name, store, rng, region, def.podCidr, def.nodesPerZone);
     this.s.log = log;
     this.pods = this.s.pods;
     this.podsByIp = this.s.podsByIp;
@@ -64,11 +78,15 @@ export class ClusterSim {
   init(now: number, registered: readonly InitialRegistration[] = []): void {
     const s = this.s;
     s.now = now;
+    s.warm = true;
     s.self(() => {
-      const prefix = this.def.podCidr.split('.').slice(0, 2).join('.');
-      NODES.forEach((z, i) => {
-        this.store.create(REF.nodes, nodeObject(s.nodeName(i), `${s.region}${z}`, s.region, `${prefix}.0.${10 + i}`));
-      });
+      for (const n of s.nodes) {
+        const node = this.store.create(REF.nodes, nodeObject(n, s.region, `${this.name}-nodes`, isoSeconds(now)), {
+          keepStatus: true,
+          fieldManager: 'kubelet',
+        });
+        this.store.create(REF.leases, nodeLease(node, now), { fieldManager: 'kubelet' });
+      }
       if (!this.store.get(REF.services, 'default', 'kubernetes')) this.store.create(REF.services, kubernetesService());
       for (const ns of this.def.namespaces) {
         if (!this.store.get(REF.namespaces, undefined, ns)) this.store.create(REF.namespaces, namespaceObject(ns));
@@ -77,13 +95,20 @@ export class ClusterSim {
         this.store.create(REF.services, serviceObject(svc));
         s.servicesDirty.add(`${svc.namespace}/${svc.name}`);
       }
-      for (const w of this.def.workloads) createWorkload(s, w);
     });
-    for (const w of s.workloads.values()) {
-      const gatesTrue = registeredAtStart(w.def, this.def.services, registered);
-      for (let i = 0; i < w.replicas; i++) createPod(s, w, now, { gatesTrue });
-    }
+    for (const w of this.def.workloads) createWorkload(s, w, registeredAtStart(w, this.def.services, registered));
     this.settle(now);
+    s.warm = false;
+  }
+
+  /** The cluster's nodes: name, zone, EC2 instance id, InternalIP. */
+  nodes(): readonly NodeInfo[] {
+    return this.s.nodes;
+  }
+
+  /** The ready pods (IP and target port) node port `nodePort` on node `nodeName` forwards to. */
+  nodePortEndpoints(nodePort: number, nodeName?: string): NodePortEndpoint[] {
+    return nodePortEndpoints(this.store.list(REF.services).items, this.pods.values(), nodePort, nodeName);
   }
 
   // ---------------------------------------------------------------- reads for traffic and health
@@ -91,7 +116,7 @@ export class ClusterSim {
   backend(ip: string, port: number): Backend {
     const p = this.podsByIp.get(ip);
     if (!p) return { kind: 'gone' };
-    if (!p.started || !p.containerPorts.some((c) => c.containerPort === port)) return { kind: 'refused' };
+    if (!p.started || !listens(p, port)) return { kind: 'refused' };
     return {
       kind: 'serving',
       errorRate: p.errorRate,
@@ -104,7 +129,7 @@ export class ClusterSim {
     const p = this.podsByIp.get(ip);
     if (!p) return undefined;
     if (p.healthFault && (p.healthFault.until === undefined || p.healthFault.until > at)) return p.healthFault.mode;
-    if (!p.started || !p.containerPorts.some((c) => c.containerPort === port)) return 'fail';
+    if (!p.started || !listens(p, port)) return 'fail';
     return 'pass';
   }
 
@@ -185,12 +210,17 @@ export class ClusterSim {
     const s = this.s;
     s.now = now;
     runDueTimers(s, now);
-    for (let round = 0; round < 10; round++) {
-      if (!s.workloadsDirty.size && !s.statusDirty.size && !s.servicesDirty.size) break;
-      for (const key of [...s.workloadsDirty]) {
-        s.workloadsDirty.delete(key);
-        const w = s.workloads.get(key);
-        if (w) reconcileWorkload(s, w, now);
+    for (const key of s.rollouts) s.deploymentsDirty.add(key);
+    const queues = [s.deploymentsDirty, s.replicaSetsDirty, s.statusDirty, s.servicesDirty];
+    for (let round = 0; round < 20; round++) {
+      if (queues.every((q) => q.size === 0)) break;
+      for (const key of [...s.deploymentsDirty].sort()) {
+        s.deploymentsDirty.delete(key);
+        reconcileDeployment(s, key, now);
+      }
+      for (const key of [...s.replicaSetsDirty].sort()) {
+        s.replicaSetsDirty.delete(key);
+        reconcileReplicaSet(s, key, now);
       }
       for (const key of [...s.statusDirty]) {
         s.statusDirty.delete(key);
@@ -227,7 +257,11 @@ export class ClusterSim {
     } else if (ev.ref.group === '' && r === 'services') {
       s.servicesDirty.add(`${ns}/${o.metadata.name}`);
     } else if (ev.ref.group === 'apps' && r === 'deployments') {
-      onDeploymentChange(s, ev);
+      s.deploymentsDirty.add(`${ns}/${o.metadata.name}`);
+    } else if (ev.ref.group === 'apps' && r === 'replicasets') {
+      s.replicaSetsDirty.add(`${ns}/${o.metadata.name}`);
+      const dep = controllerOf(o, 'Deployment');
+      if (dep) s.deploymentsDirty.add(`${ns}/${dep}`);
     }
   }
 }

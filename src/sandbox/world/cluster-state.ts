@@ -1,14 +1,15 @@
 /**
- * The mutable state one simulated cluster's controllers share: the pods and workloads the world
- * runs, the work queues (`settle` drains them), kubelet timers, and where new pods go (node and IP,
- * round-robin). Writes the world makes itself go through `self()`, so the store's change callback
+ * The mutable state one simulated cluster's controllers share: the nodes, the pods and workloads
+ * the world runs, the work queues (`settle` drains them), kubelet timers, and where new pods go
+ * (node by spreading, IP round-robin). Writes the world makes itself go through `self()`, so the store's change callback
  * can tell them from clients' writes.
  */
 import type { ClusterStore } from '../kube/store.ts';
 import { type SandboxLog, silentLog } from '../log.ts';
 import { IpPool } from './ip-pool.ts';
 import { REF } from './kube-objects.ts';
-import { NODES, type Override, type PodSim, type WorkloadSim } from './pod-sim.ts';
+import { clusterNodes, type NodeInfo } from './nodes.ts';
+import type { Override, PodSim, WorkloadSim } from './pod-sim.ts';
 import type { Random } from './prng.ts';
 
 export interface KubeletTimer {
@@ -24,14 +25,20 @@ export class ClusterState {
   readonly timers: KubeletTimer[] = [];
   readonly statusDirty = new Set<string>();
   readonly servicesDirty = new Set<string>();
-  readonly workloadsDirty = new Set<string>();
+  /** Deployments (`<ns>/<name>`) and ReplicaSets to reconcile. */
+  readonly deploymentsDirty = new Set<string>();
+  readonly replicaSetsDirty = new Set<string>();
+  /** Deployments whose rollout is under way: re-checked every settle (for the progress deadline). */
+  readonly rollouts = new Set<string>();
+  readonly nodes: readonly NodeInfo[];
+  /** True while the world builds its initial state: new pods start at once (a cluster up a while). */
+  warm = false;
   overrides: Override[] = [];
   /** The time the controllers are working at (the last `settle`/`init`). */
   now = 0;
   /** Where the controllers tell what they do (info: pods created/killed; never per sub-step). */
   log: SandboxLog = silentLog;
   private readonly ips: IpPool;
-  private nodeSeq = 0;
   private selfWriting = 0;
 
   constructor(
@@ -40,8 +47,10 @@ export class ClusterState {
     readonly rng: Random,
     readonly region: string,
     podCidr: string,
+    nodesPerZone = 1,
   ) {
     this.ips = new IpPool(podCidr);
+    this.nodes = clusterNodes(name, region, podCidr, nodesPerZone);
   }
 
   /** Runs a write of the world's own (not reported back as a client change). */
@@ -63,14 +72,34 @@ export class ClusterState {
     return this.selfWriting > 0;
   }
 
-  nodeName(i: number): string {
-    return `${this.name}-node-${NODES[i % NODES.length]}`;
-  }
-
-  /** The next node (round-robin over the zones) and a fresh pod IP. */
-  place(): { nodeName: string; zone: string; ip: string } {
-    const i = this.nodeSeq++ % NODES.length;
-    return { nodeName: this.nodeName(i), zone: `${this.region}${NODES[i]}`, ip: this.ips.allocate() };
+  /**
+   * A node for a new pod and a fresh pod IP. Like the scheduler's default topology spreading
+   * (zone, then hostname) of pods of the same owner: the zone with the fewest of `siblings`, then
+   * the node with the fewest of them, then the node with the fewest pods, then node order.
+   * `nodeName` (a pod that names its node) is kept.
+   */
+  place(siblings: (p: PodSim) => boolean, nodeName?: string): { node: NodeInfo; ip: string } {
+    const live = [...this.pods.values()].filter((p) => !p.terminating);
+    const count = (f: (p: PodSim) => boolean) => live.filter(f).length;
+    const score = (n: NodeInfo) => [
+      count((p) => siblings(p) && p.zone === n.zone),
+      count((p) => siblings(p) && p.nodeName === n.name),
+      count((p) => p.nodeName === n.name),
+    ];
+    const named = this.nodes.find((n) => n.name === nodeName);
+    let best = named ?? this.nodes[0]!;
+    if (!named) {
+      let bestScore = score(best);
+      for (const n of this.nodes.slice(1)) {
+        const sc = score(n);
+        const i = sc.findIndex((x, k) => x !== bestScore[k]);
+        if (i >= 0 && sc[i]! < bestScore[i]!) {
+          best = n;
+          bestScore = sc;
+        }
+      }
+    }
+    return { node: best, ip: this.ips.allocate() };
   }
 
   track(p: PodSim): void {
@@ -85,7 +114,16 @@ export class ClusterState {
     if (this.podsByIp.get(p.ip) === p) this.podsByIp.delete(p.ip);
     this.ips.release(p.ip);
     this.dirtyServicesOf(p.namespace);
-    if (p.workload) this.workloadsDirty.add(p.workload.key);
+    this.dirtyOwnerOf(p);
+  }
+
+  /**
+   * A pod's ReplicaSet and Deployment have work to do (a pod left, turned ready or began
+   * terminating; a Recreate rollout waits for old pods to be gone).
+   */
+  dirtyOwnerOf(p: PodSim): void {
+    if (p.rsKey) this.replicaSetsDirty.add(p.rsKey);
+    if (p.workload) this.deploymentsDirty.add(p.workload.key);
   }
 
   dirtyServicesOf(namespace: string): void {

@@ -9,8 +9,10 @@ export const REF = {
   pods: { group: '', version: 'v1', resource: 'pods' },
   services: { group: '', version: 'v1', resource: 'services' },
   endpointSlices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
+  endpoints: { group: '', version: 'v1', resource: 'endpoints' },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
   replicaSets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+  leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
 } as const;
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -19,32 +21,6 @@ export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
 
 export function namespaceObject(name: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-}
-
-export function nodeObject(name: string, zone: string, region: string, internalIp: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      labels: {
-        'kubernetes.io/hostname': name,
-        'kubernetes.io/os': 'linux',
-        'topology.kubernetes.io/region': region,
-        'topology.kubernetes.io/zone': zone,
-      },
-    },
-    spec: {},
-    status: {
-      conditions: [
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-      ],
-      addresses: [
-        { type: 'InternalIP', address: internalIp },
-        { type: 'Hostname', address: name },
-      ],
-    },
-  };
 }
 
 export function serviceObject(s: ServiceDef): KubeObject {
@@ -112,26 +88,6 @@ export function deploymentObject(w: WorkloadDef, template: Record<string, any>):
     kind: 'Deployment',
     metadata: { name: w.name, namespace: w.namespace, labels: { ...w.labels } },
     spec: { replicas: w.replicas, selector: { matchLabels: { ...w.labels } }, template },
-  };
-}
-
-export function replicaSetObject(
-  w: WorkloadDef,
-  name: string,
-  hash: string,
-  template: Record<string, any>,
-  owner: KubeObject,
-): KubeObject {
-  const labels = { ...w.labels, 'pod-template-hash': hash };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name, namespace: w.namespace, labels, ownerReferences: [ownerRef(owner)] },
-    spec: {
-      replicas: w.replicas,
-      selector: { matchLabels: labels },
-      template: { ...template, metadata: { labels } },
-    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isoSeconds } from '../kube/store.ts';
 
 /**
@@ -8,15 +9,20 @@ import { isoSeconds } from '../kube/store.ts';
  * are left as clients wrote them.
  */
 
-export const KUBELET_CONDITIONS = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'] as const;
+export const KUBELET_CONDITIONS = [
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+] as const;
 
 export interface KubeletView {
   ip: string;
   hostIP: string;
   started: boolean;
   startedAt?: number;
-  containerName: string;
-  image: string;
+  containers: readonly { name: string; image: string }[];
   createdAt: number;
 }
 
@@ -48,32 +54,23 @@ export function desiredPodStatus(
   const existing = current?.conditions ?? [];
   const unready = unreadyGates(gates, existing);
   const ready = v.started && unready.length === 0;
+  // Go prints the slice of container names as `[a b]`.
+  const unreadyContainers = `containers with unready status: [${v.containers.map((c) => c.name).join(' ')}]`;
+  const containersReady: Condition = v.started
+    ? { type: 'ContainersReady', status: 'True' }
+    : { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: unreadyContainers };
+  const podReady: Condition = ready
+    ? { type: 'Ready', status: 'True' }
+    : !v.started
+      ? { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: unreadyContainers }
+      : { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady', message: unready.join(', ') };
+  // The kubelet's order (1.29+, with the PodReadyToStartContainers condition: the sandbox is up at once).
   const want: Condition[] = [
-    { type: 'PodScheduled', status: 'True' },
+    { type: 'PodReadyToStartContainers', status: 'True' },
     { type: 'Initialized', status: 'True' },
-    v.started
-      ? { type: 'ContainersReady', status: 'True' }
-      : {
-          type: 'ContainersReady',
-          status: 'False',
-          reason: 'ContainersNotReady',
-          message: `containers with unready status: [${v.containerName}]`,
-        },
-    ready
-      ? { type: 'Ready', status: 'True' }
-      : !v.started
-        ? {
-            type: 'Ready',
-            status: 'False',
-            reason: 'ContainersNotReady',
-            message: `containers with unready status: [${v.containerName}]`,
-          }
-        : {
-            type: 'Ready',
-            status: 'False',
-            reason: 'ReadinessGatesNotReady',
-            message: unready.join(', '),
-          },
+    podReady,
+    containersReady,
+    { type: 'PodScheduled', status: 'True' },
   ];
   const conditions: Condition[] = [];
   for (const w of want) {
@@ -94,19 +91,30 @@ export function desiredPodStatus(
       podIPs: [{ ip: v.ip }],
       startTime: isoSeconds(v.createdAt),
       qosClass: 'BestEffort',
-      containerStatuses: [
-        {
-          name: v.containerName,
-          image: v.image,
-          imageID: '',
-          ready: v.started,
-          started: v.started,
-          restartCount: 0,
-          state: v.started ? { running: { startedAt } } : { waiting: { reason: 'ContainerCreating' } },
-        },
-      ],
+      containerStatuses: v.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: v.started ? imageIdOf(c.image) : '',
+        ...(v.started ? { containerID: containerIdOf(v.ip, c.name) } : {}),
+        lastState: {},
+        ready: v.started,
+        started: v.started,
+        restartCount: 0,
+        state: v.started ? { running: { startedAt } } : { waiting: { reason: 'ContainerCreating' } },
+      })),
     },
   };
+}
+
+/** A stable containerd container id (64 hex digits) for a pod's container. */
+function containerIdOf(ip: string, name: string): string {
+  return `containerd://${createHash('sha256').update(`${ip}/${name}`).digest('hex')}`;
+}
+
+/** The digest reference a started container reports (`<repository>@sha256:<64 hex>`, stable per image). */
+function imageIdOf(image: string): string {
+  const repo = image.split('@')[0]!.replace(/:[^/:]+$/, '');
+  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }
 
 /** Compares what matters of two statuses (condition types/statuses/reasons/messages, phase, IP). */

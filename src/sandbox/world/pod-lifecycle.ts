@@ -8,7 +8,7 @@ import type { KubeObject } from '../kube/store.ts';
 import type { ClusterState } from './cluster-state.ts';
 import { REF } from './kube-objects.ts';
 import { desiredPodStatus, sameStatus } from './kubelet.ts';
-import { FOREIGN_POD, hostIpOf, newPodSim, type PodSim } from './pod-sim.ts';
+import { FOREIGN_POD, newPodSim, type PodSim } from './pod-sim.ts';
 
 /** Starts containers and removes terminated pods whose time has come. */
 export function runDueTimers(s: ClusterState, now: number): void {
@@ -48,11 +48,10 @@ export function writeStatus(s: ClusterState, p: PodSim, now: number): void {
   const { status, ready } = desiredPodStatus(
     {
       ip: p.ip,
-      hostIP: hostIpOf(p),
+      hostIP: p.hostIP,
       started: p.started,
       startedAt: p.startedAt,
-      containerName: p.containerName,
-      image: p.image,
+      containers: p.containers,
       createdAt: p.createdAt,
     },
     p.gates,
@@ -62,7 +61,7 @@ export function writeStatus(s: ClusterState, p: PodSim, now: number): void {
   if (ready !== p.ready) {
     p.ready = ready;
     s.dirtyServicesOf(p.namespace);
-    if (p.workload) s.workloadsDirty.add(p.workload.key);
+    s.dirtyOwnerOf(p);
   }
   if (sameStatus(current.status, status)) return;
   s.self(() => s.store.update(REF.pods, { ...current, status }, { subresource: 'status', fieldManager: 'kubelet' }));
@@ -76,7 +75,7 @@ export function beginTermination(s: ClusterState, p: PodSim, obj: KubeObject): v
   p.removeAt = Number.isFinite(deadline) ? Math.max(deadline, s.now) : s.now;
   s.timers.push({ at: p.removeAt, key: p.key, kind: 'remove' });
   s.dirtyServicesOf(p.namespace);
-  if (p.workload) s.workloadsDirty.add(p.workload.key);
+  s.dirtyOwnerOf(p);
 }
 
 /** Deletes a pod with its own grace period, as a controller does. */
@@ -88,23 +87,27 @@ export function deleteGracefully(s: ClusterState, p: PodSim): void {
 
 /** A pod a client created directly: the kubelet runs it too (scheduled to a node if it has none). */
 export function adopt(s: ClusterState, o: KubeObject): void {
-  const c = o.spec?.containers?.[0] ?? {};
-  const place = s.place();
+  const containers: any[] = o.spec?.containers ?? [];
+  const namespace = o.metadata.namespace ?? 'default';
+  const rs = controllerOf(o, 'ReplicaSet');
+  const rsKey = rs ? `${namespace}/${rs}` : undefined;
+  const place = s.place((x) => x.rsKey !== undefined && x.rsKey === rsKey, o.spec?.nodeName);
   const p = newPodSim(
     {
       name: o.metadata.name,
-      namespace: o.metadata.namespace ?? 'default',
+      namespace,
       uid: o.metadata.uid ?? '',
       ip: place.ip,
-      nodeName: o.spec?.nodeName ?? place.nodeName,
-      zone: place.zone,
+      nodeName: o.spec?.nodeName ?? place.node.name,
+      zone: place.node.zone,
+      hostIP: place.node.internalIp,
       labels: { ...(o.metadata.labels ?? {}) },
       gates: (o.spec?.readinessGates ?? []).map((g: { conditionType: string }) => g.conditionType),
-      containerName: c.name ?? 'app',
-      image: c.image ?? '',
-      containerPorts: (o.spec?.containers ?? []).flatMap((x: any) => x.ports ?? []),
+      containers: containers.map((c) => ({ name: c?.name ?? 'app', image: c?.image ?? '' })),
+      containerPorts: containers.flatMap((x) => x?.ports ?? []),
+      ...(rsKey ? { rsKey } : {}),
       createdAt: s.now,
-      startAt: s.now + FOREIGN_POD.startDelayMs,
+      startAt: s.now + startDelayOf(o.spec, FOREIGN_POD.startDelayMs),
     },
     s.overrides,
   );
@@ -114,4 +117,19 @@ export function adopt(s: ClusterState, o: KubeObject): void {
     if (pod) s.self(() => s.store.update(REF.pods, { ...pod, spec: { ...pod.spec, nodeName: p.nodeName } }));
   }
   schedulePodStart(s, p);
+}
+
+/** The name of an object's controlling owner of a kind, if any. */
+export function controllerOf(o: KubeObject, kind: string): string | undefined {
+  const refs: any[] = o.metadata.ownerReferences ?? [];
+  return refs.find((r) => r?.controller === true && r.kind === kind)?.name;
+}
+
+/**
+ * From creation to ready: `base` (image pull and start), plus the longest
+ * `readinessProbe.initialDelaySeconds` of the pod's containers (the first probe then succeeds).
+ */
+export function startDelayOf(spec: Record<string, any> | undefined, base: number): number {
+  const delays = (spec?.containers ?? []).map((c: any) => Number(c?.readinessProbe?.initialDelaySeconds) || 0);
+  return base + Math.max(0, ...delays) * 1000;
 }

@@ -13,11 +13,15 @@ export interface PodSim {
   ip: string;
   nodeName: string;
   zone: string;
+  /** The node's InternalIP (the pod's `status.hostIP`). */
+  hostIP: string;
   labels: Record<string, string>;
   gates: string[];
-  containerName: string;
-  image: string;
+  containers: { name: string; image: string }[];
   containerPorts: { name?: string; containerPort: number }[];
+  /** `<namespace>/<name>` of the ReplicaSet controlling the pod, if any. */
+  rsKey?: string;
+  /** The Deployment the pod belongs to (its behaviour, and the scope of workload faults). */
   workload?: WorkloadSim;
   createdAt: number;
   startAt: number;
@@ -31,14 +35,18 @@ export interface PodSim {
   latencyMs: number;
 }
 
+/**
+ * How the pods of one Deployment behave: the scenario's workload definition, or one derived from a
+ * Deployment a client created (no errors, FOREIGN_POD latency, start delay from its readiness probe).
+ */
 export interface WorkloadSim {
   def: WorkloadDef;
+  /** `<namespace>/<deployment name>`. */
   key: string;
-  replicas: number;
-  hash: string;
-  rsName: string;
-  rsOwner?: Record<string, unknown>;
-  deleted: boolean;
+  /** Defined by the scenario (else derived from a client's Deployment). */
+  fromScenario: boolean;
+  /** At start-up only: whether the pods' readiness-gate conditions start True (see initial-registration.ts). */
+  gatesTrueAtStart?: boolean;
 }
 
 /** A temporary change of pods' behaviour (a fault): later overrides win over earlier ones. */
@@ -48,9 +56,6 @@ export interface Override {
   latencyMs?: number;
   until?: number;
 }
-
-/** The zones' letters; node i is `<cluster>-node-<letter>` in zone `<region><letter>`. */
-export const NODES = ['a', 'b', 'c'];
 
 /** Pods not made by a workload (e.g. `kubectl run`) start after this and answer with no errors. */
 export const FOREIGN_POD = { startDelayMs: 2000, errorRate: 0, latencyMs: 20 };
@@ -87,12 +92,6 @@ export function applyBehaviour(p: PodSim, overrides: readonly Override[]): void 
     if (o.errorRate !== undefined) p.errorRate = o.errorRate;
     if (o.latencyMs !== undefined) p.latencyMs = o.latencyMs;
   }
-}
-
-/** The node's InternalIP (`10.N.0.<10+i>`) of the zone a pod runs in. */
-export function hostIpOf(p: PodSim): string {
-  const [a, b] = p.ip.split('.');
-  return `${a}.${b}.0.${10 + NODES.indexOf(p.zone.slice(-1))}`;
 }
 
 /** Kubernetes' alphabet for generated names (k8s.io/apimachinery/pkg/util/rand): no vowels, no 0/1/3. */

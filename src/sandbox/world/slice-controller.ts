@@ -5,6 +5,7 @@
  */
 import type { ClusterState } from './cluster-state.ts';
 import { type Endpoint, planSlices, type Slice, type SlicePod } from './endpoint-slices.ts';
+import { reconcileEndpoints } from './endpoints-controller.ts';
 import { MANAGED_BY_LABEL, REF, SERVICE_NAME_LABEL, SLICE_CONTROLLER, selectorMatches } from './kube-objects.ts';
 import { suffix } from './pod-sim.ts';
 
@@ -13,6 +14,7 @@ const SLICE_MANAGER = { fieldManager: 'endpointslice-controller' };
 export function reconcileSlices(s: ClusterState, key: string, maxEndpointsPerSlice: number): void {
   const [namespace, name] = key.split('/') as [string, string];
   const svc = s.store.get(REF.services, namespace, name);
+  reconcileEndpoints(s, namespace, name, svc);
   const existing = s.store.list(REF.endpointSlices, namespace, {
     labelSelector: `${SERVICE_NAME_LABEL}=${name}`,
   }).items;

@@ -23,6 +23,7 @@ import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
 import { NOISE_PERIOD_MS, WorkloadNoise } from './noise.ts';
+import type { NodeInfo } from './nodes.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
 import { type GroupPlan, groupPlan, routeRequests } from './traffic.ts';
 import { WorldClock } from './world-clock.ts';
@@ -277,6 +278,11 @@ export class World {
     const c = this.clusters.find((x) => x.name === name);
     if (!c) throw new RangeError(`no cluster named ${name}`);
     return c;
+  }
+
+  /** A cluster's nodes (`{name, zone, instanceId, internalIp}`), for instance targets. */
+  nodes(cluster: string): readonly NodeInfo[] {
+    return this.cluster(cluster).nodes();
   }
 
   loadBalancerArn(name: string): string {

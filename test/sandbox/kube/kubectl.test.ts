@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { requireTool } from '../../helpers/cli-tools.ts';
 import { eventually, startTestCluster, type TestCluster } from './harness.ts';
+import { kubectlRunner } from './kubectl-runner.ts';
 
 const PODS = { group: '', version: 'v1', resource: 'pods' };
 
@@ -45,26 +45,10 @@ function pod(name: string, namespace: string) {
 
 describe('kubectl against the emulated API server', () => {
   let c: TestCluster;
-  let kubectlPath: string;
-  const run = (args: string[], stdin?: string) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(
-        kubectlPath,
-        ['--kubeconfig', c.kubeconfigPath, '--cache-dir', join(c.dir, 'cache'), ...args],
-        { timeout: 20_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      if (stdin !== undefined) child.stdin?.end(stdin);
-    });
-  const ok = async (args: string[], stdin?: string) => {
-    const r = await run(args, stdin);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const kubectl = kubectlRunner(() => ['--kubeconfig', c.kubeconfigPath, '--cache-dir', join(c.dir, 'cache')]);
+  const { run, ok } = kubectl;
 
   before(async () => {
-    kubectlPath = requireTool('/usr/bin/kubectl', 'the kubectl 1.32 binary (e.g. apt-get install -y kubectl)');
     c = await startTestCluster();
   });
   after(async () => {
@@ -146,7 +130,7 @@ describe('kubectl against the emulated API server', () => {
   });
 
   it('kubectl get pods -w prints a new pod as it is created', async () => {
-    const child = spawn(kubectlPath, [
+    const child = spawn(kubectl.path(), [
       '--kubeconfig',
       c.kubeconfigPath,
       '--cache-dir',

@@ -315,7 +315,10 @@ describe('ClusterStore', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c' }] } },
+      },
     });
     assert.equal(store.getScale(DEPLOY, 'default', 'web').spec.replicas, 1);
     const scaled = store.patch(DEPLOY, 'default', 'web', 'merge', { spec: { replicas: 3 } }, { subresource: 'scale' });
@@ -323,5 +326,36 @@ describe('ClusterStore', () => {
     assert.equal(scaled.status.selector, 'app=web');
     assert.equal(store.get(DEPLOY, 'default', 'web')!.spec.replicas, 3);
     assert.equal(store.get(DEPLOY, 'default', 'web')!.metadata.generation, 2);
+  });
+
+  it('rejects a Deployment whose selector does not select its template, as apps validation words it', () => {
+    const { store } = newStore();
+    const err = thrown(() =>
+      store.create(DEPLOY, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {
+          replicas: -1,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'api', tier: 'x' } }, spec: { containers: [{ name: 'c' }] } },
+        },
+      }),
+    );
+    assert.equal(err.code, 422);
+    assert.equal(
+      err.status.message,
+      'Deployment.apps "web" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, ' +
+        'spec.template.metadata.labels: Invalid value: map[string]string{"app":"api", "tier":"x"}: `selector` does not match template `labels`]',
+    );
+    const missing = thrown(() =>
+      store.create(DEPLOY, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: { template: { spec: { containers: [{ name: 'c' }] } } },
+      }),
+    );
+    assert.equal(missing.status.message, 'Deployment.apps "web" is invalid: spec.selector: Required value');
   });
 });

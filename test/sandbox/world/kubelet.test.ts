@@ -7,8 +7,7 @@ const view = {
   hostIP: '10.1.0.10',
   started: true,
   startedAt: 0,
-  containerName: 'web',
-  image: 'i',
+  containers: [{ name: 'web', image: 'i' }],
   createdAt: 0,
 };
 const ready = (conditions: Condition[], gates = ['a.io/x', 'b.io/y']) =>

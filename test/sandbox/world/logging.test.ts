@@ -51,7 +51,7 @@ describe('the world logs what it does', () => {
     assert.equal(killed.obj.cluster, 'blue');
     assert.equal(killed.obj.pods.length, 2);
     assert.match(killed.obj.pods[0], /^web-\w+-\w{5} 10\.1\.\d+\.\d+$/);
-    const created = info.find((l) => l.msg.startsWith('deployment controller created 2 pod(s)'))!;
+    const created = info.find((l) => l.msg.startsWith('replicaset controller created 2 pod(s)'))!;
     assert.equal(created.obj.cluster, 'blue');
     assert.equal(created.obj.workload, 'web/web');
     assert.equal(created.obj.virtualTime, new Date(start + 2 * MINUTE).toISOString());
