@@ -1,4 +1,5 @@
 import { AwsError } from '../aws/errors.ts';
+import type { Action } from './action-types.ts';
 import { forwardTargetGroups } from './actions.ts';
 import type { Elbv2State } from './state.ts';
 
@@ -9,7 +10,7 @@ const MAX_TGS_PER_LB = 100;
  * protocol an ALB can forward to, and belongs to no other load balancer; the load balancer stays
  * within 100 target groups. `replacing` is the rule whose actions are being replaced.
  */
-export function checkForwardTargets(s: Elbv2State, actions: any[], lbArn: string, replacing?: string): void {
+export function checkForwardTargets(s: Elbv2State, actions: readonly Action[], lbArn: string, replacing?: string): void {
   const groups = forwardTargetGroups(actions);
   for (const g of groups) {
     const tg = s.targetGroups.get(g.targetGroupArn);
@@ -40,8 +41,8 @@ export function checkForwardTargets(s: Elbv2State, actions: any[], lbArn: string
       `You've reached the limit on the number of unique target groups per load balancer (${MAX_TGS_PER_LB})`,
     );
   }
-  const fwd = actions.find((a) => a.Type === 'forward');
-  if (groups.length > 1 && !fwd.ForwardConfig.TargetGroupStickinessConfig.Enabled) {
+  const fwd = actions.find((a) => a.type === 'forward');
+  if (groups.length > 1 && fwd?.type === 'forward' && !fwd.stickiness.enabled) {
     const sticky = groups.find(
       (g) => s.targetGroups.get(g.targetGroupArn)?.attributes.get('stickiness.enabled') === 'true',
     );
