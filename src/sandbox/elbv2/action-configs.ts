@@ -1,4 +1,12 @@
-import { asBool, asInt, asString, stringViolations, type Violation, validationError, violation } from '../aws/coerce.ts';
+import {
+  asBool,
+  asInt,
+  asString,
+  stringViolations,
+  type Violation,
+  validationError,
+  violation,
+} from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import type {
   AuthSession,
@@ -65,11 +73,17 @@ export function readRedirect(raw: Raw, at: string, listenerProtocol: 'HTTP' | 'H
     statusCode: asString(raw.StatusCode),
   };
   const v: Violation[] = [];
-  if (c.statusCode === undefined) v.push({ field: `${at}.statusCode`, value: null, constraint: 'Member must not be null' });
+  if (c.statusCode === undefined)
+    v.push({ field: `${at}.statusCode`, value: null, constraint: 'Member must not be null' });
   else if (c.statusCode !== 'HTTP_301' && c.statusCode !== 'HTTP_302') {
-    v.push({ field: `${at}.statusCode`, value: c.statusCode, constraint: 'Member must satisfy enum value set: [HTTP_301, HTTP_302]' });
+    v.push({
+      field: `${at}.statusCode`,
+      value: c.statusCode,
+      constraint: 'Member must satisfy enum value set: [HTTP_301, HTTP_302]',
+    });
   }
-  if (c.protocol !== undefined) v.push(...stringViolations(`${at}.protocol`, c.protocol, { pattern: /^(HTTPS?|#\{protocol\})$/ }));
+  if (c.protocol !== undefined)
+    v.push(...stringViolations(`${at}.protocol`, c.protocol, { pattern: /^(HTTPS?|#\{protocol\})$/ }));
   if (c.host !== undefined) v.push(...stringViolations(`${at}.host`, c.host, { min: 1, max: 128 }));
   if (c.path !== undefined) v.push(...stringViolations(`${at}.path`, c.path, { min: 1, max: 128 }));
   if (c.query !== undefined) v.push(...stringViolations(`${at}.query`, c.query, { min: 0, max: 128 }));
@@ -101,7 +115,10 @@ export function readRedirect(raw: Raw, at: string, listenerProtocol: 'HTTP' | 'H
     out.path !== REDIRECT_DEFAULTS.path ||
     out.query !== REDIRECT_DEFAULTS.query;
   if (!changes) {
-    throw new AwsError('InvalidLoadBalancerAction', 'The redirect configuration is not valid because it creates a loop.');
+    throw new AwsError(
+      'InvalidLoadBalancerAction',
+      'The redirect configuration is not valid because it creates a loop.',
+    );
   }
   return out;
 }
@@ -126,7 +143,8 @@ export function readFixedResponse(raw: Raw, at: string): FixedResponseConfig {
   const contentType = asString(raw.ContentType);
   const messageBody = asString(raw.MessageBody);
   const v: Violation[] = [];
-  if (statusCode === undefined) v.push({ field: `${at}.statusCode`, value: null, constraint: 'Member must not be null' });
+  if (statusCode === undefined)
+    v.push({ field: `${at}.statusCode`, value: null, constraint: 'Member must not be null' });
   else v.push(...stringViolations(`${at}.statusCode`, statusCode, { pattern: /^(2|4|5)\d\d$/ }));
   if (contentType !== undefined) v.push(...stringViolations(`${at}.contentType`, contentType, { max: 32 }));
   if (messageBody !== undefined) v.push(...stringViolations(`${at}.messageBody`, messageBody, { max: 1024 }));
@@ -151,7 +169,11 @@ const BEHAVIOURS: UnauthenticatedBehaviour[] = ['deny', 'allow', 'authenticate']
 function readSession(raw: Record<string, unknown>, at: string): AuthSession {
   const behaviour = asString(raw.OnUnauthenticatedRequest) ?? 'authenticate';
   if (!BEHAVIOURS.includes(behaviour as UnauthenticatedBehaviour)) {
-    throw violation(`${at}.onUnauthenticatedRequest`, behaviour, `Member must satisfy enum value set: [${BEHAVIOURS.join(', ')}]`);
+    throw violation(
+      `${at}.onUnauthenticatedRequest`,
+      behaviour,
+      `Member must satisfy enum value set: [${BEHAVIOURS.join(', ')}]`,
+    );
   }
   const timeout = asInt(raw.SessionTimeout, `${at}.sessionTimeout`) ?? 604800;
   if (timeout < 1 || timeout > 604800) {
@@ -169,7 +191,10 @@ function readSession(raw: Record<string, unknown>, at: string): AuthSession {
     const entries = Object.entries(extra as Record<string, unknown>).map(([k, x]) => [k, String(x)] as const);
     if (entries.length > 10) {
       // API: "The query parameters (up to 10)". [U: code]
-      throw new AwsError('ValidationError', `At most 10 authentication request extra parameters are allowed, got ${entries.length}`);
+      throw new AwsError(
+        'ValidationError',
+        `At most 10 authentication request extra parameters are allowed, got ${entries.length}`,
+      );
     }
     if (entries.length) session.extraParams = Object.fromEntries(entries);
   }

@@ -26,7 +26,14 @@ export function actionShape(a: Action): Record<string, unknown> {
     }
     case 'redirect': {
       const c = a.config;
-      out.RedirectConfig = { Protocol: c.protocol, Port: c.port, Host: c.host, Path: c.path, Query: c.query, StatusCode: c.statusCode };
+      out.RedirectConfig = {
+        Protocol: c.protocol,
+        Port: c.port,
+        Host: c.host,
+        Path: c.path,
+        Query: c.query,
+        StatusCode: c.statusCode,
+      };
       break;
     }
     case 'fixed-response': {
@@ -95,7 +102,9 @@ export function conditionShape(c: Condition): Record<string, unknown> {
   const out: Record<string, unknown> = { Field: c.field };
   const member = CONFIG_MEMBER[c.field];
   if (c.field === 'query-string') {
-    out[member] = { Values: c.pairs.map((p) => (p.key === undefined ? { Value: p.value } : { Key: p.key, Value: p.value })) };
+    out[member] = {
+      Values: c.pairs.map((p) => (p.key === undefined ? { Value: p.value } : { Key: p.key, Value: p.value })),
+    };
   } else if (c.field === 'http-header') {
     out[member] = { HttpHeaderName: c.headerName, Values: [...c.values] };
   } else {

@@ -61,28 +61,44 @@ export function readActions(raw: unknown, field: string, ctx: ActionContext): Ac
     const order = asInt(a.Order, `${at}.order`);
     if (order !== undefined) {
       checkRange(`${at}.order`, order, 1, 50000);
-      if (orders.has(order)) throw new AwsError('ValidationError', `Action order '${order}' was specified more than once`);
+      if (orders.has(order))
+        throw new AwsError('ValidationError', `Action order '${order}' was specified more than once`);
       orders.add(order);
     }
     return readAction(type, a, at, order, ctx);
   });
   if (actions.length > 1 && actions.some((a) => a.order === undefined)) {
     // API: Order "is required for rules with multiple actions". [U] AWS's code/text.
-    throw new AwsError('ValidationError', 'An action order must be specified for every action when there is more than one');
+    throw new AwsError(
+      'ValidationError',
+      'An action order must be specified for every action when there is more than one',
+    );
   }
   const sorted = actions.length > 1 ? [...actions].sort((a, b) => a.order! - b.order!) : actions;
   // [U] AWS's exact code/text for these two; InvalidLoadBalancerAction is in every operation's error list.
   if (sorted.filter((a) => TERMINAL.has(a.type)).length !== 1) {
-    throw new AwsError('InvalidLoadBalancerAction', 'Exactly one forward, redirect or fixed-response action must be specified');
+    throw new AwsError(
+      'InvalidLoadBalancerAction',
+      'Exactly one forward, redirect or fixed-response action must be specified',
+    );
   }
   if (!TERMINAL.has(sorted[sorted.length - 1]!.type)) {
-    throw new AwsError('InvalidLoadBalancerAction', 'The forward, redirect or fixed-response action must be the last action');
+    throw new AwsError(
+      'InvalidLoadBalancerAction',
+      'The forward, redirect or fixed-response action must be the last action',
+    );
   }
   checkListenerProtocol(sorted, ctx.listenerProtocol);
   return sorted;
 }
 
-function readAction(type: ActionType, a: Record<string, any>, at: string, order: number | undefined, ctx: ActionContext): Action {
+function readAction(
+  type: ActionType,
+  a: Record<string, any>,
+  at: string,
+  order: number | undefined,
+  ctx: ActionContext,
+): Action {
   const o = order === undefined ? {} : { order };
   switch (type) {
     case 'forward':
@@ -105,7 +121,11 @@ function readAction(type: ActionType, a: Record<string, any>, at: string, order:
     case 'authenticate-cognito':
       return { type, ...o, config: readCognito(a.AuthenticateCognitoConfig, `${at}.authenticateCognitoConfig`) };
     case 'jwt-validation':
-      if (!a.JwtValidationConfig) throw new AwsError('InvalidLoadBalancerAction', `For actions of type 'jwt-validation', you must specify the following fields: 'JwtValidationConfig'`);
+      if (!a.JwtValidationConfig)
+        throw new AwsError(
+          'InvalidLoadBalancerAction',
+          `For actions of type 'jwt-validation', you must specify the following fields: 'JwtValidationConfig'`,
+        );
       return { type, ...o, config: structuredClone(a.JwtValidationConfig) };
   }
 }
@@ -126,7 +146,11 @@ function readForward(a: Record<string, any>, at: string): Omit<ForwardAction, 't
   }
   if (tuples.length > MAX_TGS_PER_FORWARD) {
     // [U] which code AWS uses for a sixth target group; the quota itself is documented.
-    throw violation(`${at}.forwardConfig.targetGroups`, `${tuples.length} target groups`, 'Member must have length less than or equal to 5');
+    throw violation(
+      `${at}.forwardConfig.targetGroups`,
+      `${tuples.length} target groups`,
+      'Member must have length less than or equal to 5',
+    );
   }
   const groups = (tuples.length ? tuples : [{ TargetGroupArn: arn }]).map((t, i) => {
     const tat = `${at}.forwardConfig.targetGroups.${i + 1}.member`;
@@ -147,7 +171,10 @@ function readForward(a: Record<string, any>, at: string): Omit<ForwardAction, 't
   const seen = new Set<string>();
   for (const g of groups) {
     if (seen.has(g.targetGroupArn)) {
-      throw new AwsError('ValidationError', `Target group '${g.targetGroupArn}' was specified more than once in a forward action`);
+      throw new AwsError(
+        'ValidationError',
+        `Target group '${g.targetGroupArn}' was specified more than once in a forward action`,
+      );
     }
     seen.add(g.targetGroupArn);
   }
@@ -166,9 +193,17 @@ function readStickiness(raw: Record<string, unknown> | undefined, at: string): F
   const enabled = asBool(raw?.Enabled, `${at}.forwardConfig.targetGroupStickinessConfig.enabled`) ?? false;
   const d = asInt(raw?.DurationSeconds, `${at}.forwardConfig.targetGroupStickinessConfig.durationSeconds`);
   if (enabled) {
-    if (d === undefined) throw new AwsError('ValidationError', 'DurationSeconds must be specified when target group stickiness is enabled');
+    if (d === undefined)
+      throw new AwsError(
+        'ValidationError',
+        'DurationSeconds must be specified when target group stickiness is enabled',
+      );
     if (d < 1 || d > 604800) {
-      throw violation(`${at}.forwardConfig.targetGroupStickinessConfig.durationSeconds`, d, 'Member must have value between 1 and 604800');
+      throw violation(
+        `${at}.forwardConfig.targetGroupStickinessConfig.durationSeconds`,
+        d,
+        'Member must have value between 1 and 604800',
+      );
     }
   }
   return d === undefined ? { enabled } : { enabled, durationSeconds: d };

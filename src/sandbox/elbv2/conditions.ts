@@ -15,7 +15,14 @@ import type { Condition, ConditionField } from './action-types.ts';
  *   1–128 characters, an HTTP header name and a method ≤ 40 [U: codes, all `ValidationError`].
  * `RegexValues` is not emulated and is refused so a test cannot mistake it for working.
  */
-const FIELDS: ConditionField[] = ['http-header', 'http-request-method', 'host-header', 'path-pattern', 'query-string', 'source-ip'];
+const FIELDS: ConditionField[] = [
+  'http-header',
+  'http-request-method',
+  'host-header',
+  'path-pattern',
+  'query-string',
+  'source-ip',
+];
 const CONFIG_MEMBER: Record<ConditionField, string> = {
   'host-header': 'HostHeaderConfig',
   'path-pattern': 'PathPatternConfig',
@@ -73,7 +80,9 @@ function readCondition(c: Record<string, any>): Condition {
     throw invalid(`You cannot provide both Values and '${member}' for a condition of type '${field}'`);
   }
   if (legacy !== undefined && field !== 'host-header' && field !== 'path-pattern') {
-    throw invalid(`Values can be specified only for 'host-header' and 'path-pattern' conditions; use '${member}' for '${field}'`);
+    throw invalid(
+      `Values can be specified only for 'host-header' and 'path-pattern' conditions; use '${member}' for '${field}'`,
+    );
   }
   if (legacy === undefined && config === undefined) {
     throw invalid(`You must provide either Values or '${member}' for a condition of type '${field}'`);
@@ -84,7 +93,10 @@ function readCondition(c: Record<string, any>): Condition {
       const value = asString(p?.Value) ?? '';
       return key === undefined ? { value } : { key, value };
     });
-    checkValues(field, pairs.map((p) => p.value));
+    checkValues(
+      field,
+      pairs.map((p) => p.value),
+    );
     return { field, pairs };
   }
   const values = legacy ?? asList<string>(config!.Values).map(String);
@@ -98,7 +110,8 @@ function readCondition(c: Record<string, any>): Condition {
   }
   if (field === 'http-request-method') {
     const bad = values.find((v) => !/^[A-Z_-]+$/.test(v));
-    if (bad !== undefined) throw invalid(`HTTP request method '${bad}' may contain only A-Z, hyphen (-) and underscore (_)`);
+    if (bad !== undefined)
+      throw invalid(`HTTP request method '${bad}' may contain only A-Z, hyphen (-) and underscore (_)`);
   }
   if (field === 'source-ip') {
     const bad = values.find((v) => !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(v));

@@ -10,7 +10,12 @@ const MAX_TGS_PER_LB = 100;
  * protocol an ALB can forward to, and belongs to no other load balancer; the load balancer stays
  * within 100 target groups. `replacing` is the rule whose actions are being replaced.
  */
-export function checkForwardTargets(s: Elbv2State, actions: readonly Action[], lbArn: string, replacing?: string): void {
+export function checkForwardTargets(
+  s: Elbv2State,
+  actions: readonly Action[],
+  lbArn: string,
+  replacing?: string,
+): void {
   const groups = forwardTargetGroups(actions);
   for (const g of groups) {
     const tg = s.targetGroups.get(g.targetGroupArn);

@@ -91,10 +91,12 @@ export class Elbv2Model extends Elbv2State {
       if (a.type === 'forward') return actionShape({ ...a, targetGroups: weights.map((w) => ({ ...w })) });
       const shaped = actionShape(a);
       // Describe hides the OIDC secret; the round trip keeps the stored one, as a client must.
-      if (a.type === 'authenticate-oidc') (shaped.AuthenticateOidcConfig as Record<string, unknown>).UseExistingClientSecret = true;
+      if (a.type === 'authenticate-oidc')
+        (shaped.AuthenticateOidcConfig as Record<string, unknown>).UseExistingClientSecret = true;
       return shaped;
     });
-    if (rule.priority === 'default') this.call('ModifyListener', { ListenerArn: rule.listenerArn, DefaultActions: actions });
+    if (rule.priority === 'default')
+      this.call('ModifyListener', { ListenerArn: rule.listenerArn, DefaultActions: actions });
     else this.call('ModifyRule', { RuleArn: rule.arn, Actions: actions });
   }
 

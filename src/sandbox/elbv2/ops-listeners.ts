@@ -105,7 +105,10 @@ export function modifyListener(s: Elbv2State, input: Record<string, any>) {
   const defaultRule = s.defaultRule(listener.arn);
   const actions =
     input.DefaultActions !== undefined
-      ? readActions(input.DefaultActions, 'defaultActions', { listenerProtocol: protocol, replacing: defaultRule.actions })
+      ? readActions(input.DefaultActions, 'defaultActions', {
+          listenerProtocol: protocol,
+          replacing: defaultRule.actions,
+        })
       : undefined;
   // A listener turned from HTTPS to HTTP cannot keep authenticate actions, in any of its rules.
   for (const r of s.rulesOfListener(listener.arn)) {

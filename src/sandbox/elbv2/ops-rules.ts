@@ -100,7 +100,10 @@ export function modifyRule(s: Elbv2State, input: Record<string, any>) {
 export function deleteRule(s: Elbv2State, input: Record<string, any>) {
   const rule = s.rule(requireParam(asString(input.RuleArn), 'ruleArn'));
   if (rule.priority === 'default') {
-    throw new AwsError('OperationNotPermitted', `Default rule '${rule.arn}' cannot be deleted; delete the listener instead`);
+    throw new AwsError(
+      'OperationNotPermitted',
+      `Default rule '${rule.arn}' cannot be deleted; delete the listener instead`,
+    );
   }
   s.rules.delete(rule.arn);
   s.refreshUsage();
