@@ -1,6 +1,7 @@
 import { AwsError } from '../aws/errors.ts';
 import type { Action } from './action-types.ts';
 import { forwardTargetGroups } from './actions.ts';
+import { checkLoadBalancerTargets } from './quotas.ts';
 import type { Elbv2State } from './state.ts';
 
 const MAX_TGS_PER_LB = 100;
@@ -46,6 +47,10 @@ export function checkForwardTargets(
       `You've reached the limit on the number of unique target groups per load balancer (${MAX_TGS_PER_LB})`,
     );
   }
+  // Attaching groups counts their targets against the load balancer's quota (TooManyTargets is
+  // in ModifyListener's and ModifyRule's error lists).
+  const records = [...used].map((arn) => s.targetGroups.get(arn)).filter((t) => t !== undefined);
+  checkLoadBalancerTargets(s.quotas, lbArn, records);
   const fwd = actions.find((a) => a.type === 'forward');
   if (groups.length > 1 && fwd?.type === 'forward' && !fwd.stickiness.enabled) {
     const sticky = groups.find(

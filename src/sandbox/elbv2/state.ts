@@ -4,6 +4,7 @@ import { id16, SANDBOX_ACCOUNT, SANDBOX_REGION } from '../ids.ts';
 import { forwardTargetGroups } from './actions.ts';
 import { DueQueue } from './due-queue.ts';
 import { beginDraining, beginRegistration, markNotInUse, step } from './health.ts';
+import { DEFAULT_QUOTAS, type Elbv2Quotas } from './quotas.ts';
 import { type AddressPolicy, parseCidr } from './target-address.ts';
 import type {
   Elbv2Change,
@@ -28,6 +29,8 @@ export interface Elbv2ModelOptions {
   /** How long a target shows Elb.RegistrationInProgress before its first health check [U]. */
   registrationDelayMs?: number;
   probe?: Probe;
+  /** Adjustable quotas (default: AWS's, 1,000 targets per load balancer and per target group). */
+  quotas?: Partial<Elbv2Quotas>;
 }
 
 /**
@@ -43,6 +46,7 @@ export class Elbv2State {
   readonly zones: string[];
   readonly addressPolicy: AddressPolicy;
   readonly registrationDelayMs: number;
+  readonly quotas: Elbv2Quotas;
   readonly loadBalancers = new Map<string, LoadBalancerRecord>();
   readonly listeners = new Map<string, ListenerRecord>();
   readonly rules = new Map<string, RuleRecord>();
@@ -67,6 +71,7 @@ export class Elbv2State {
     this.addressPolicy = { vpcCidrs: (o.vpcCidrs ?? ['10.0.0.0/8']).map(parseCidr), zones: this.zones };
     this.registrationDelayMs = o.registrationDelayMs ?? 10_000;
     this.probe = o.probe ?? (() => 'pass');
+    this.quotas = { ...DEFAULT_QUOTAS, ...o.quotas };
     this.processedUpTo = this.clock.now();
   }
 
@@ -164,6 +169,16 @@ export class Elbv2State {
 
   isInUse(tgArn: string): boolean {
     return this.usage.has(tgArn);
+  }
+
+  /** The target groups a load balancer's listeners and rules forward to. */
+  groupsOf(lbArn: string): TargetGroupRecord[] {
+    const out: TargetGroupRecord[] = [];
+    for (const [tgArn, lb] of this.usage) {
+      const tg = this.targetGroups.get(tgArn);
+      if (lb === lbArn && tg) out.push(tg);
+    }
+    return out;
   }
 
   // ---- usage ------------------------------------------------------------------------------------
