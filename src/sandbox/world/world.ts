@@ -21,6 +21,7 @@ import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
+import { healthByZone } from './metrics-zones.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
 import { routeRequests } from './traffic.ts';
 import { WorldClock } from './world-clock.ts';
@@ -372,7 +373,14 @@ export class World {
         else if (t.state === 'unhealthy') unhealthy++;
         if (t.state !== 'draining') registered++;
       }
-      sampleHealth(this.minute(lbArn).group(tg.arn), healthy, unhealthy, registered);
+      const zones = this.elbv2.loadBalancers.get(lbArn)?.zones.map((z) => z.ZoneName) ?? [];
+      sampleHealth(
+        this.minute(lbArn).group(tg.arn),
+        healthy,
+        unhealthy,
+        registered,
+        healthByZone(targetsOf(tg.arn), zones),
+      );
     }
   }
 
@@ -380,7 +388,8 @@ export class World {
     for (const [lbArn, m] of this.minutes) {
       const { min, max } = this.scenario.metrics.lagMs;
       const lag = Math.round((min + this.rngLag.next() * (max - min)) / 1000) * 1000;
-      for (const d of minuteDatapoints(lbArn, m, start, start + MINUTE + lag)) this.cloudwatch.putDatum(d);
+      const zones = this.elbv2.loadBalancers.get(lbArn)?.zones.map((z) => z.ZoneName);
+      for (const d of minuteDatapoints(lbArn, m, start, start + MINUTE + lag, zones)) this.cloudwatch.putDatum(d);
       const groups = new Map<string, Counts>();
       addCounts(this.truthOf(lbArn), m.counts);
       for (const [tgArn, g] of m.groups) {
