@@ -28,6 +28,7 @@ export function defaultScenario(): Scenario {
   const cluster = (name: string, n: number): ClusterDef => ({
     name,
     podCidr: `10.${n}.0.0/16`,
+    outsideVpc: false,
     namespaces: ['web'],
     services: [
       {

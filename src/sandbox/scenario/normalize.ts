@@ -81,6 +81,7 @@ function cluster(c: any, index: number): ClusterDef {
   return {
     name: c.name,
     podCidr: c.podCidr ?? `10.${index + 1}.0.0/16`,
+    outsideVpc: c.outsideVpc ?? false,
     namespaces,
     services: c.services.map((svc: any) => ({
       name: svc.name,

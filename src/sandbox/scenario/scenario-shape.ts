@@ -308,6 +308,11 @@ const cluster: ObjectShape = {
       allowed: 'a range 10.N.0.0/16 with N from 0 to 255',
       defaultDoc: "`10.<n>.0.0/16`, n = 1 + the cluster's index",
     }),
+    outsideVpc: opt({
+      t: 'boolean',
+      default: false,
+      doc: "Pods live outside the load balancer's VPC (another VPC or account, reached over peering or a transit gateway): their IPs must be registered with `AvailabilityZone: all`.",
+    }),
     namespaces: opt(
       {
         t: 'array',

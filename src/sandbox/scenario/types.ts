@@ -116,6 +116,8 @@ export interface ClusterDef {
   name: string;
   /** Pods get addresses from this /16 (`10.<n>.0.0/16`, n = 1 + the cluster's index, by default). */
   podCidr: string;
+  /** Pods are outside the load balancer's VPC: targets are registered with `AvailabilityZone: all`. */
+  outsideVpc: boolean;
   namespaces: string[];
   services: ServiceDef[];
   workloads: WorkloadDef[];

@@ -111,7 +111,7 @@ export class World {
 
     this.elbv2 = this.clock.at(
       this.time,
-      () => new Elbv2Model({ clock: this.clock, account: s.account, region: s.region }),
+      () => new Elbv2Model({ clock: this.clock, account: s.account, region: s.region, vpcCidrs: vpcCidrsOf(s) }),
     );
     this.cloudwatch = this.clock.at(
       this.time,
@@ -232,9 +232,13 @@ export class World {
       const port = targetPortOf(sp, p.containerPorts);
       if (port !== undefined) targets.push({ Id: p.ip, Port: port });
     }
+    // Pods outside the load balancer's VPC are registered for every enabled zone.
+    const zone = this.scenario.clusters.find((c) => c.name === reg.cluster)?.outsideVpc ? { AvailabilityZone: 'all' } : {};
     targets.sort((a, b) => (a.Id < b.Id ? -1 : 1));
-    for (let i = 0; i < targets.length; i += 200)
-      this.elbv2.registerTargets(targetGroupArn(this.scenario, tg.name), targets.slice(i, i + 200));
+    for (let i = 0; i < targets.length; i += 200) {
+      const batch = targets.slice(i, i + 200).map((t) => ({ ...t, ...zone }));
+      this.elbv2.registerTargets(targetGroupArn(this.scenario, tg.name), batch);
+    }
   }
 
   // ---------------------------------------------------------------- lookups
@@ -493,6 +497,15 @@ export class World {
 }
 
 /** A scenario's initial registrations whose pods come from one cluster. */
+/**
+ * The load balancer VPC's CIDRs: by default 10.0.0.0/8, so every cluster is inside; with a cluster
+ * `outsideVpc`, the default VPC range 172.31.0.0/16 plus the pod ranges of the clusters inside.
+ */
+function vpcCidrsOf(s: Scenario): string[] | undefined {
+  if (!s.clusters.some((c) => c.outsideVpc)) return undefined;
+  return ['172.31.0.0/16', ...s.clusters.filter((c) => !c.outsideVpc).map((c) => c.podCidr)];
+}
+
 function registrationsFrom(s: Scenario, cluster: string): InitialRegistration[] {
   return s.targetGroups.flatMap((tg) => (tg.registered?.cluster === cluster ? [tg.registered] : []));
 }
