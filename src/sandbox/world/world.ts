@@ -233,7 +233,9 @@ export class World {
       if (port !== undefined) targets.push({ Id: p.ip, Port: port });
     }
     // Pods outside the load balancer's VPC are registered for every enabled zone.
-    const zone = this.scenario.clusters.find((c) => c.name === reg.cluster)?.outsideVpc ? { AvailabilityZone: 'all' } : {};
+    const zone = this.scenario.clusters.find((c) => c.name === reg.cluster)?.outsideVpc
+      ? { AvailabilityZone: 'all' }
+      : {};
     targets.sort((a, b) => (a.Id < b.Id ? -1 : 1));
     for (let i = 0; i < targets.length; i += 200) {
       const batch = targets.slice(i, i + 200).map((t) => ({ ...t, ...zone }));
