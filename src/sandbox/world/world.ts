@@ -19,6 +19,7 @@ import { ClusterSim } from './cluster-sim.ts';
 import { targetPortOf } from './endpoint-slices.ts';
 import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
+import { NodeInstances } from './instances.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
 import { healthByZone } from './metrics-zones.ts';
@@ -66,6 +67,8 @@ export class World {
   readonly elbv2: Elbv2Model;
   readonly cloudwatch: CloudWatchModel;
   readonly clusters: ClusterSim[] = [];
+  /** The clusters' nodes as EC2 instances, for instance target groups. */
+  readonly instances = new NodeInstances(() => this.clusters);
   /** Virtual time the world calls "start" (faults' `at` counts from here). */
   readonly startedAt: number;
   /** Ground truth: cumulative counts per load balancer ARN and per target group ARN. */
@@ -111,13 +114,23 @@ export class World {
 
     this.elbv2 = this.clock.at(
       this.time,
-      () => new Elbv2Model({ clock: this.clock, account: s.account, region: s.region, vpcCidrs: vpcCidrsOf(s) }),
+      () =>
+        new Elbv2Model({
+          clock: this.clock,
+          account: s.account,
+          region: s.region,
+          vpcCidrs: vpcCidrsOf(s),
+          // A pod's zone is its node's; instances are the nodes (world/instances.ts).
+          zoneOfIp: (ip) => this.clusters.find((c) => c.podsByIp.has(ip))?.podsByIp.get(ip)?.zone,
+          instances: this.instances,
+        }),
     );
     this.cloudwatch = this.clock.at(
       this.time,
       () => new CloudWatchModel({ clock: this.clock, account: s.account, region: s.region }),
     );
     this.elbv2.setProbe(({ id, port, at }) => {
+      if (id.startsWith('i-')) return this.instances.probe(id, port, at);
       for (const c of this.clusters) {
         const r = c.probe(id, port, at);
         if (r) return r;
@@ -353,6 +366,7 @@ export class World {
       return ts;
     };
     const backend = (ip: string, port: number) => {
+      if (ip.startsWith('i-')) return this.instances.backend(ip, port);
       for (const c of this.clusters) if (c.podsByIp.has(ip)) return c.backend(ip, port);
       return { kind: 'gone' } as const;
     };
