@@ -1,5 +1,5 @@
 import { markQueryMap } from '../aws/query.ts';
-import type { Action, AuthSession, Condition } from './action-types.ts';
+import { type Action, type AuthSession, CONDITION_CONFIG_MEMBER, type Condition } from './action-types.ts';
 
 /**
  * Typed actions and conditions → the SDK shapes Describe*, Create* and Modify* return.
@@ -85,22 +85,13 @@ function sessionShape(s: AuthSession): Record<string, unknown> {
   return out;
 }
 
-const CONFIG_MEMBER = {
-  'host-header': 'HostHeaderConfig',
-  'path-pattern': 'PathPatternConfig',
-  'http-header': 'HttpHeaderConfig',
-  'http-request-method': 'HttpRequestMethodConfig',
-  'query-string': 'QueryStringConfig',
-  'source-ip': 'SourceIpConfig',
-} as const;
-
 /**
  * A condition as DescribeRules returns it: the typed `*Config`, and for host-header and
  * path-pattern also the legacy `Values` (the API reference: `Values` applies only to those two).
  */
 export function conditionShape(c: Condition): Record<string, unknown> {
   const out: Record<string, unknown> = { Field: c.field };
-  const member = CONFIG_MEMBER[c.field];
+  const member = CONDITION_CONFIG_MEMBER[c.field];
   if (c.field === 'query-string') {
     out[member] = {
       Values: c.pairs.map((p) => (p.key === undefined ? { Value: p.value } : { Key: p.key, Value: p.value })),

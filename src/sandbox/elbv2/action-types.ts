@@ -110,6 +110,16 @@ export type ConditionField =
   | 'query-string'
   | 'source-ip';
 
+/** The typed config member of each condition field (API `RuleCondition`). */
+export const CONDITION_CONFIG_MEMBER = {
+  'host-header': 'HostHeaderConfig',
+  'path-pattern': 'PathPatternConfig',
+  'http-header': 'HttpHeaderConfig',
+  'http-request-method': 'HttpRequestMethodConfig',
+  'query-string': 'QueryStringConfig',
+  'source-ip': 'SourceIpConfig',
+} as const satisfies Record<ConditionField, string>;
+
 export type Condition =
   | { field: 'host-header' | 'path-pattern' | 'http-request-method' | 'source-ip'; values: string[] }
   | { field: 'http-header'; headerName: string; values: string[] }

@@ -1,6 +1,6 @@
 import { asList, asString } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
-import type { Condition, ConditionField } from './action-types.ts';
+import { CONDITION_CONFIG_MEMBER, type Condition, type ConditionField } from './action-types.ts';
 
 /**
  * Rule conditions, read into the typed model (ALB-guide `rule-condition-types`, API
@@ -23,14 +23,7 @@ const FIELDS: ConditionField[] = [
   'query-string',
   'source-ip',
 ];
-const CONFIG_MEMBER: Record<ConditionField, string> = {
-  'host-header': 'HostHeaderConfig',
-  'path-pattern': 'PathPatternConfig',
-  'http-header': 'HttpHeaderConfig',
-  'http-request-method': 'HttpRequestMethodConfig',
-  'query-string': 'QueryStringConfig',
-  'source-ip': 'SourceIpConfig',
-};
+const CONFIG_MEMBER: Record<ConditionField, string> = CONDITION_CONFIG_MEMBER;
 const ONCE_PER_RULE = new Set<ConditionField>(['host-header', 'http-request-method', 'path-pattern', 'source-ip']);
 const MAX_PER_CONDITION = 3;
 const MAX_PER_RULE = 5;

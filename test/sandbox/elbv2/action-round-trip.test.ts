@@ -9,7 +9,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { type ElbWorld, rejection, startElbWorld } from './fixture.ts';
+import { type ElbWorld, rejection, startElbWorld, weightedForward } from './fixture.ts';
 
 /**
  * The read-modify-write a traffic shifter does on a listener or rule (describe the whole action
@@ -33,16 +33,14 @@ const oidc = (extra: Record<string, unknown> = {}) => ({
 describe('ELBv2 action round trips over the real SDK', () => {
   let w: ElbWorld;
   let httpsArn: string;
-  const forward = (blue: number, green: number): Action => ({
-    Type: 'forward',
-    Order: 2,
-    ForwardConfig: {
-      TargetGroups: [
-        { TargetGroupArn: w.blueArn, Weight: blue },
-        { TargetGroupArn: w.greenArn, Weight: green },
+  const forward = (blue: number, green: number): Action =>
+    weightedForward(
+      [
+        [w.blueArn, blue],
+        [w.greenArn, green],
       ],
-    },
-  });
+      2,
+    );
   beforeEach(async () => {
     w = await startElbWorld();
     const out = await w.elb.send(
@@ -288,17 +286,7 @@ describe('ELBv2 action round trips over the real SDK', () => {
         w.elb.send(
           new ModifyListenerCommand({
             ListenerArn: w.listenerArn,
-            DefaultActions: [
-              {
-                Type: 'forward',
-                ForwardConfig: {
-                  TargetGroups: groups.map((weight, i) => ({
-                    TargetGroupArn: i ? w.greenArn : w.blueArn,
-                    Weight: weight,
-                  })),
-                },
-              },
-            ],
+            DefaultActions: [weightedForward(groups.map((weight, i) => [i ? w.greenArn : w.blueArn, weight]))],
           }),
         ),
       );

@@ -88,3 +88,12 @@ export async function rejection(
   }
   throw new Error('expected the call to fail, it succeeded');
 }
+
+/** A forward action over `[arn, weight]` pairs, as a client writes it. */
+export function weightedForward(groups: ReadonlyArray<readonly [string, number]>, order?: number) {
+  return {
+    Type: 'forward' as const,
+    ...(order === undefined ? {} : { Order: order }),
+    ForwardConfig: { TargetGroups: groups.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) },
+  };
+}

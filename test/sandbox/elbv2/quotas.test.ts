@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ModifyListenerCommand, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { type ElbWorld, rejection, startElbWorld } from './fixture.ts';
+import { type ElbWorld, rejection, startElbWorld, weightedForward } from './fixture.ts';
 
 /** Target quotas (ALB-guide `load-balancer-limits`), both adjustable, so set small here. */
 describe('ELBv2 target quotas over the real SDK', () => {
@@ -39,15 +39,10 @@ describe('ELBv2 target quotas over the real SDK', () => {
         new ModifyListenerCommand({
           ListenerArn: w.listenerArn,
           DefaultActions: [
-            {
-              Type: 'forward',
-              ForwardConfig: {
-                TargetGroups: [
-                  { TargetGroupArn: w.blueArn, Weight: 1 },
-                  { TargetGroupArn: w.greenArn, Weight: 1 },
-                ],
-              },
-            },
+            weightedForward([
+              [w.blueArn, 1],
+              [w.greenArn, 1],
+            ]),
           ],
         }),
       ),
