@@ -53,7 +53,7 @@ export function normalize(raw: any): Scenario {
         matcher: tg.healthCheck.matcher,
       },
       deregistrationDelaySeconds: tg.deregistrationDelay / 1000,
-      registered: registration(tg.registered),
+      registered: raw.preRegister === false ? null : registration(tg.registered),
     })),
     clusters: raw.clusters.map(cluster),
     traffic: raw.traffic.map((t: any) => ({ loadBalancer: t.loadBalancer, port: t.port, rps: t.rps, rules: t.rules })),

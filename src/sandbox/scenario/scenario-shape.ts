@@ -453,6 +453,11 @@ export const SCENARIO_SHAPE: ObjectShape = {
       default: SANDBOX_ACCOUNT,
     }),
     seed: opt(int('Random seed of the world; `--seed` overrides it.', 0, 2 ** 32 - 1, { defaultDoc: '`1`' })),
+    preRegister: opt({
+      t: 'boolean',
+      default: true,
+      doc: 'Set to false to start with every target group empty, whatever its `registered` says (one line turns a world into one before any controller ran).',
+    }),
     metrics: opt(metrics),
     loadBalancers: opt(list('Application Load Balancers.', loadBalancer, { uniqueBy: 'name' }), ['loadBalancer']),
     targetGroups: opt(list('Target groups.', targetGroup, { uniqueBy: 'name' }), ['targetGroup']),
