@@ -1,6 +1,7 @@
 import { asBool, asInt, asList, asString, checkRange, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
-import { readCognito, readFixedResponse, readOidc, readRedirect } from './action-configs.ts';
+import { readCognito, readOidc } from './action-auth.ts';
+import { missingConfig, readFixedResponse, readRedirect } from './action-configs.ts';
 import type { Action, ActionType, ForwardAction, WeightedGroup } from './action-types.ts';
 
 /**
@@ -121,11 +122,7 @@ function readAction(
     case 'authenticate-cognito':
       return { type, ...o, config: readCognito(a.AuthenticateCognitoConfig, `${at}.authenticateCognitoConfig`) };
     case 'jwt-validation':
-      if (!a.JwtValidationConfig)
-        throw new AwsError(
-          'InvalidLoadBalancerAction',
-          `For actions of type 'jwt-validation', you must specify the following fields: 'JwtValidationConfig'`,
-        );
+      if (!a.JwtValidationConfig) throw missingConfig('jwt-validation', 'JwtValidationConfig');
       return { type, ...o, config: structuredClone(a.JwtValidationConfig) };
   }
 }
