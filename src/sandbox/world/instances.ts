@@ -53,29 +53,46 @@ export function instanceIdOf(cluster: string, node: { metadata?: any; spec?: any
 }
 
 export class NodeInstances implements InstanceResolver {
+  /** Nodes and NodePort Services as of the stores' resource versions (traffic asks every sub-step). */
+  private cache?: { version: string; nodes: Map<string, NodeInfo>; services: Map<ClusterSim, any[]> };
+
   constructor(private readonly clusters: () => readonly ClusterSim[]) {}
+
+  private snapshot() {
+    const clusters = this.clusters();
+    const version = clusters.map((c) => `${c.name}@${c.store.resourceVersion()}`).join(',');
+    if (this.cache?.version === version) return this.cache;
+    const nodes = new Map<string, NodeInfo>();
+    const services = new Map<ClusterSim, any[]>();
+    for (const cluster of clusters) {
+      for (const n of cluster.store.list(REF.nodes).items) {
+        const zone = n.metadata?.labels?.[ZONE_LABEL];
+        if (zone) nodes.set(instanceIdOf(cluster.name, n), { cluster, name: n.metadata.name, zone });
+      }
+      const withNodePorts = cluster.store
+        .list(REF.services)
+        .items.filter((svc) => (svc.spec?.ports ?? []).some((p: any) => p.nodePort !== undefined));
+      services.set(cluster, withNodePorts);
+    }
+    this.cache = { version, nodes, services };
+    return this.cache;
+  }
 
   /** Every instance, with its node, cluster and zone. */
   instances(): Map<string, NodeInfo> {
-    const out = new Map<string, NodeInfo>();
-    for (const cluster of this.clusters()) {
-      for (const n of cluster.store.list(REF.nodes).items) {
-        const zone = n.metadata?.labels?.[ZONE_LABEL];
-        if (zone) out.set(instanceIdOf(cluster.name, n), { cluster, name: n.metadata.name, zone });
-      }
-    }
-    return out;
+    return new Map(this.snapshot().nodes);
   }
 
   zoneOf(instanceId: string): string | undefined {
-    return this.instances().get(instanceId)?.zone;
+    return this.snapshot().nodes.get(instanceId)?.zone;
   }
 
   backendsFor(instanceId: string, port: number): readonly InstanceBackend[] | undefined {
-    const node = this.instances().get(instanceId);
+    const { nodes, services } = this.snapshot();
+    const node = nodes.get(instanceId);
     if (!node) return undefined;
     const { cluster } = node;
-    for (const svc of cluster.store.list(REF.services).items) {
+    for (const svc of services.get(cluster) ?? []) {
       const sp = (svc.spec?.ports ?? []).find((p: any) => p.nodePort === port);
       if (!sp) continue;
       const local = svc.spec?.externalTrafficPolicy === 'Local';
