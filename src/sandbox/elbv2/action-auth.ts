@@ -67,6 +67,13 @@ export function readOidc(raw: Raw, at: string, o: { modifying: boolean; existing
   const useExisting = asBool(raw.UseExistingClientSecret, `${at}.useExistingClientSecret`) ?? false;
   let secret = asString(raw.ClientSecret) || undefined;
   if (useExisting && !o.modifying) {
+    // amazon.aws #1877 quotes AWS for CreateRule with both; without a secret [U: code/text].
+    if (secret) {
+      throw new AwsError(
+        'InvalidLoadBalancerAction',
+        'You cannot both specify a client secret and set UseExistingClientSecret to true',
+      );
+    }
     throw new AwsError('ValidationError', 'UseExistingClientSecret can only be true when modifying a rule or listener');
   }
   if (!secret && useExisting) secret = o.existingSecret;

@@ -116,6 +116,16 @@ describe('ELBv2 action round trips over the real SDK', () => {
         }),
       ),
     );
+    const both = await rejection(
+      w.elb.send(
+        new CreateRuleCommand({
+          ListenerArn: httpsArn,
+          Priority: 2,
+          Conditions: [{ Field: 'path-pattern', Values: ['/y'] }],
+          Actions: [oidc({ UseExistingClientSecret: true }), forward(1, 1)],
+        }),
+      ),
+    );
     const noIssuer = await rejection(
       w.elb.send(
         new ModifyListenerCommand({
@@ -127,6 +137,8 @@ describe('ELBv2 action round trips over the real SDK', () => {
     // THEN
     assert.equal(onCreate.name, 'ValidationError');
     assert.match(onCreate.message, /UseExistingClientSecret/);
+    assert.equal(both.name, 'InvalidLoadBalancerActionException');
+    assert.equal(both.message, 'You cannot both specify a client secret and set UseExistingClientSecret to true');
     assert.equal(noIssuer.name, 'ValidationError');
     assert.match(noIssuer.message, /^2 validation errors detected: /);
     assert.match(noIssuer.message, /Value null at 'defaultActions\.1\.member\.authenticateOidcConfig\.issuer'/);
