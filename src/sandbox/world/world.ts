@@ -512,7 +512,6 @@ export class World {
   }
 }
 
-/** A scenario's initial registrations whose pods come from one cluster. */
 /**
  * The load balancer VPC's CIDRs: by default 10.0.0.0/8, so every cluster is inside; with a cluster
  * `outsideVpc`, the default VPC range 172.31.0.0/16 plus the pod ranges of the clusters inside.
@@ -522,6 +521,7 @@ function vpcCidrsOf(s: Scenario): string[] | undefined {
   return ['172.31.0.0/16', ...s.clusters.filter((c) => !c.outsideVpc).map((c) => c.podCidr)];
 }
 
+/** A scenario's initial registrations whose pods come from one cluster. */
 function registrationsFrom(s: Scenario, cluster: string): InitialRegistration[] {
   return s.targetGroups.flatMap((tg) => (tg.registered?.cluster === cluster ? [tg.registered] : []));
 }
