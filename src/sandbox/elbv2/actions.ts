@@ -1,12 +1,15 @@
 import { asBool, asInt, asList, asString, checkRange, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
-import { markQueryMap, QUERY_MAP } from '../aws/query.ts';
+import { readCognito, readOidc } from './action-auth.ts';
+import { missingConfig, readFixedResponse, readRedirect } from './action-configs.ts';
+import type { Action, ActionType, ForwardAction, WeightedGroup } from './action-types.ts';
 
 /**
- * Listener/rule actions: reading them from any protocol, validating them the way AWS does (as far
- * as it is documented), and normalising a forward action to the shape Describe* returns.
+ * Listener/rule actions: read once from whatever protocol into the typed model
+ * (`action-types.ts`), validated the way AWS does as far as it is documented. Target group
+ * existence and association need the world and are checked in `forward-checks.ts`.
  */
-const ACTION_TYPES = [
+const ACTION_TYPES: ActionType[] = [
   'forward',
   'redirect',
   'fixed-response',
@@ -14,107 +17,124 @@ const ACTION_TYPES = [
   'authenticate-cognito',
   'jwt-validation',
 ];
-const TERMINAL = new Set(['forward', 'redirect', 'fixed-response']);
+const TERMINAL = new Set<ActionType>(['forward', 'redirect', 'fixed-response']);
+const AUTHENTICATE = new Set<ActionType>(['authenticate-oidc', 'authenticate-cognito', 'jwt-validation']);
 const MAX_TGS_PER_FORWARD = 5;
 
-const INT_FIELDS = new Set(['Order', 'Weight', 'DurationSeconds', 'SessionTimeout']);
-const BOOL_FIELDS = new Set(['Enabled', 'UseExistingClientSecret']);
-
-/** Deep copy turning awsQuery strings into the numbers/booleans the SDK shapes declare. */
-export function coerceAction(v: unknown, path = 'action'): any {
-  if (Array.isArray(v)) return v.map((x, i) => coerceAction(x, `${path}.${i + 1}`));
-  if (v && typeof v === 'object' && !(v instanceof Date)) {
-    const out: Record<string, any> = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (INT_FIELDS.has(k)) out[k] = asInt(x, `${path}.${k}`);
-      else if (BOOL_FIELDS.has(k)) out[k] = asBool(x, `${path}.${k}`);
-      else out[k] = coerceAction(x, `${path}.${k}`);
-    }
-    if ((v as any)[QUERY_MAP]) markQueryMap(out);
-    return out;
-  }
-  return v;
-}
-
-/** Deep copy preserving awsQuery map markers, so stored actions never alias caller objects. */
-export function cloneDeep<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(cloneDeep) as T;
-  if (v instanceof Date) return new Date(v.getTime()) as T;
-  if (v && typeof v === 'object') {
-    const out: Record<string, any> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = cloneDeep(x);
-    if ((v as any)[QUERY_MAP]) markQueryMap(out);
-    return out as T;
-  }
-  return v;
+export interface ActionContext {
+  /** Protocol of the listener the actions are for (authenticate actions need HTTPS). */
+  listenerProtocol: 'HTTP' | 'HTTPS';
+  /** The actions being replaced (Modify*): where `UseExistingClientSecret` finds the secret. */
+  replacing?: readonly Action[];
 }
 
 /** The target groups an action list forwards to (all weights, including 0). */
-export function forwardTargetGroups(actions: any[]): Array<{ targetGroupArn: string; weight: number }> {
-  const fwd = actions.find((a) => a.Type === 'forward');
-  if (!fwd) return [];
-  return asList(fwd.ForwardConfig?.TargetGroups).map((t: any) => ({
-    targetGroupArn: t.TargetGroupArn,
-    weight: t.Weight,
-  }));
+export function forwardTargetGroups(actions: readonly Action[]): WeightedGroup[] {
+  const fwd = actions.find((a): a is ForwardAction => a.type === 'forward');
+  return fwd ? fwd.targetGroups.map((g) => ({ ...g })) : [];
+}
+
+/** Authenticate actions are for HTTPS listeners only (API: "[HTTPS listeners]"). [U: code/text] */
+export function checkListenerProtocol(actions: readonly Action[], protocol: 'HTTP' | 'HTTPS'): void {
+  const auth = actions.find((a) => AUTHENTICATE.has(a.type));
+  if (auth && protocol !== 'HTTPS') {
+    throw new AwsError(
+      'InvalidLoadBalancerAction',
+      `Actions of type '${auth.type}' are supported only on HTTPS listeners; the listener protocol is '${protocol}'`,
+    );
+  }
 }
 
 /**
- * Validates an action list read with {@link coerceAction} and returns it normalised. `field` is
- * the request member (`defaultActions` or `actions`) used in ValidationError messages. Target
- * group existence/association is checked by the model, not here.
+ * Reads and validates an action list. `field` is the request member (`defaultActions` or
+ * `actions`) used in ValidationError messages. Returned sorted by `Order`.
  */
-export function normalizeActions(raw: unknown, field: string): any[] {
-  const actions = asList(raw).map((a) => coerceAction(a, field));
-  if (actions.length === 0) throw violation(field, '[]', 'Member must have length greater than or equal to 1');
+export function readActions(raw: unknown, field: string, ctx: ActionContext): Action[] {
+  const list = asList<Record<string, unknown>>(raw);
+  if (list.length === 0) throw violation(field, '[]', 'Member must have length greater than or equal to 1');
   const orders = new Set<number>();
-  actions.forEach((a, i) => {
+  const actions = list.map((a, i) => {
     const at = `${field}.${i + 1}.member`;
-    if (!ACTION_TYPES.includes(a.Type)) {
-      throw violation(`${at}.type`, a.Type, `Member must satisfy enum value set: [${ACTION_TYPES.join(', ')}]`);
+    const type = asString(a?.Type) as ActionType;
+    if (!ACTION_TYPES.includes(type)) {
+      throw violation(`${at}.type`, type ?? null, `Member must satisfy enum value set: [${ACTION_TYPES.join(', ')}]`);
     }
-    if (a.Order !== undefined) {
-      checkRange(`${at}.order`, a.Order, 1, 50000);
-      if (orders.has(a.Order))
-        throw new AwsError('ValidationError', `Action order '${a.Order}' was specified more than once`);
-      orders.add(a.Order);
+    const order = asInt(a.Order, `${at}.order`);
+    if (order !== undefined) {
+      checkRange(`${at}.order`, order, 1, 50000);
+      if (orders.has(order))
+        throw new AwsError('ValidationError', `Action order '${order}' was specified more than once`);
+      orders.add(order);
     }
+    return readAction(type, a, at, order, ctx);
   });
-  if (actions.length > 1 && actions.some((a) => a.Order === undefined)) {
+  if (actions.length > 1 && actions.some((a) => a.order === undefined)) {
     // API: Order "is required for rules with multiple actions". [U] AWS's code/text.
     throw new AwsError(
       'ValidationError',
       'An action order must be specified for every action when there is more than one',
     );
   }
-  const sorted = actions.length > 1 ? [...actions].sort((a, b) => a.Order - b.Order) : actions;
-  const terminal = sorted.filter((a) => TERMINAL.has(a.Type));
-  // [U] AWS's exact code/text for these two; InvalidLoadBalancerAction is in both operations' error lists.
-  if (terminal.length !== 1) {
+  const sorted = actions.length > 1 ? [...actions].sort((a, b) => a.order! - b.order!) : actions;
+  // [U] AWS's exact code/text for these two; InvalidLoadBalancerAction is in every operation's error list.
+  if (sorted.filter((a) => TERMINAL.has(a.type)).length !== 1) {
     throw new AwsError(
       'InvalidLoadBalancerAction',
       'Exactly one forward, redirect or fixed-response action must be specified',
     );
   }
-  if (!TERMINAL.has(sorted[sorted.length - 1].Type)) {
+  if (!TERMINAL.has(sorted[sorted.length - 1]!.type)) {
     throw new AwsError(
       'InvalidLoadBalancerAction',
       'The forward, redirect or fixed-response action must be the last action',
     );
   }
-  return sorted.map((a) =>
-    a.Type === 'forward' ? normalizeForward(a, `${field}.${actions.indexOf(a) + 1}.member`) : a,
-  );
+  checkListenerProtocol(sorted, ctx.listenerProtocol);
+  return sorted;
 }
 
-function normalizeForward(a: any, at: string): any {
-  const fc = a.ForwardConfig;
-  const tuples: any[] = asList(fc?.TargetGroups);
+function readAction(
+  type: ActionType,
+  a: Record<string, any>,
+  at: string,
+  order: number | undefined,
+  ctx: ActionContext,
+): Action {
+  const o = order === undefined ? {} : { order };
+  switch (type) {
+    case 'forward':
+      return { type, ...o, ...readForward(a, at) };
+    case 'redirect':
+      return { type, ...o, config: readRedirect(a.RedirectConfig, `${at}.redirectConfig`, ctx.listenerProtocol) };
+    case 'fixed-response':
+      return { type, ...o, config: readFixedResponse(a.FixedResponseConfig, `${at}.fixedResponseConfig`) };
+    case 'authenticate-oidc': {
+      const existing = ctx.replacing?.find((x) => x.type === 'authenticate-oidc');
+      return {
+        type,
+        ...o,
+        config: readOidc(a.AuthenticateOidcConfig, `${at}.authenticateOidcConfig`, {
+          modifying: ctx.replacing !== undefined,
+          existingSecret: existing?.type === 'authenticate-oidc' ? existing.config.clientSecret : undefined,
+        }),
+      };
+    }
+    case 'authenticate-cognito':
+      return { type, ...o, config: readCognito(a.AuthenticateCognitoConfig, `${at}.authenticateCognitoConfig`) };
+    case 'jwt-validation':
+      if (!a.JwtValidationConfig) throw missingConfig('jwt-validation', 'JwtValidationConfig');
+      return { type, ...o, config: structuredClone(a.JwtValidationConfig) };
+  }
+}
+
+function readForward(a: Record<string, any>, at: string): Omit<ForwardAction, 'type' | 'order'> {
+  const fc = a.ForwardConfig as Record<string, any> | undefined;
+  const tuples = asList<Record<string, unknown>>(fc?.TargetGroups);
   const arn = asString(a.TargetGroupArn) || undefined;
   if (!arn && tuples.length === 0) {
     throw new AwsError('ValidationError', 'A target group ARN must be specified for a forward action');
   }
-  if (arn && fc && (tuples.length > 1 || (tuples.length === 1 && tuples[0].TargetGroupArn !== arn))) {
+  if (arn && fc && (tuples.length > 1 || (tuples.length === 1 && asString(tuples[0]!.TargetGroupArn) !== arn))) {
     // SDK doc: with both, ForwardConfig may hold only one TG and it must be the same ARN. [U] code
     throw new AwsError(
       'InvalidLoadBalancerAction',
@@ -133,41 +153,43 @@ function normalizeForward(a: any, at: string): any {
     const tat = `${at}.forwardConfig.targetGroups.${i + 1}.member`;
     const tgArn = asString(t.TargetGroupArn);
     if (!tgArn) throw violation(`${tat}.targetGroupArn`, null, 'Member must not be null');
-    if (t.Weight === undefined && tuples.length > 1) {
-      // [U] "with more than one target group you must give every target group a weight" (ALB-guide).
+    const given = asInt(t.Weight, `${tat}.weight`);
+    if (given === undefined && tuples.length > 1) {
+      // ALB-guide: "with more than one target group you must give every target group a weight". [U] code
       throw new AwsError('ValidationError', `A weight must be specified for target group '${tgArn}'`);
     }
-    const weight = t.Weight ?? 1;
+    const weight = given ?? 1;
     if (weight < 0 || weight > 999) {
-      throw violation(
-        `${tat}.weight`,
-        weight,
-        `Member must have value ${weight < 0 ? 'greater than or equal to 0' : 'less than or equal to 999'}`,
-      );
+      const bound = weight < 0 ? 'greater than or equal to 0' : 'less than or equal to 999';
+      throw violation(`${tat}.weight`, weight, `Member must have value ${bound}`);
     }
-    return { TargetGroupArn: tgArn, Weight: weight };
+    return { targetGroupArn: tgArn, weight };
   });
   const seen = new Set<string>();
   for (const g of groups) {
-    if (seen.has(g.TargetGroupArn)) {
+    if (seen.has(g.targetGroupArn)) {
       throw new AwsError(
         'ValidationError',
-        `Target group '${g.TargetGroupArn}' was specified more than once in a forward action`,
+        `Target group '${g.targetGroupArn}' was specified more than once in a forward action`,
       );
     }
-    seen.add(g.TargetGroupArn);
+    seen.add(g.targetGroupArn);
   }
-  if (groups.length > 1 && groups.every((g) => g.Weight === 0)) {
-    // [U] undocumented; rejected as the best guess (the API reference does not say).
+  if (groups.every((g) => g.weight === 0)) {
+    // [U] Undocumented. Rejected whatever the number of groups: a forward that can route nowhere
+    // is refused rather than quietly sending traffic to a weight-0 group.
     throw new AwsError(
       'ValidationError',
-      'At least one target group in a forward action must have a weight greater than 0',
+      `At least one target group in a forward action must have a weight greater than 0; got weights [${groups.map((g) => g.weight).join(', ')}]`,
     );
   }
-  const sticky = fc?.TargetGroupStickinessConfig;
-  const stickiness: Record<string, any> = { Enabled: sticky?.Enabled ?? false };
-  if (stickiness.Enabled) {
-    const d = sticky.DurationSeconds;
+  return { targetGroups: groups, stickiness: readStickiness(fc?.TargetGroupStickinessConfig, at) };
+}
+
+function readStickiness(raw: Record<string, unknown> | undefined, at: string): ForwardAction['stickiness'] {
+  const enabled = asBool(raw?.Enabled, `${at}.forwardConfig.targetGroupStickinessConfig.enabled`) ?? false;
+  const d = asInt(raw?.DurationSeconds, `${at}.forwardConfig.targetGroupStickinessConfig.durationSeconds`);
+  if (enabled) {
     if (d === undefined)
       throw new AwsError(
         'ValidationError',
@@ -180,14 +202,6 @@ function normalizeForward(a: any, at: string): any {
         'Member must have value between 1 and 604800',
       );
     }
-    stickiness.DurationSeconds = d;
-  } else if (sticky?.DurationSeconds !== undefined) {
-    stickiness.DurationSeconds = sticky.DurationSeconds;
   }
-  const out: Record<string, any> = { Type: 'forward' };
-  // [U] Describe shows TargetGroupArn next to ForwardConfig when there is exactly one group (moto does).
-  if (groups.length === 1) out.TargetGroupArn = groups[0]!.TargetGroupArn;
-  if (a.Order !== undefined) out.Order = a.Order;
-  out.ForwardConfig = { TargetGroups: groups, TargetGroupStickinessConfig: stickiness };
-  return out;
+  return d === undefined ? { enabled } : { enabled, durationSeconds: d };
 }

@@ -1,5 +1,7 @@
 import { AwsError } from '../aws/errors.ts';
+import type { Action } from './action-types.ts';
 import { forwardTargetGroups } from './actions.ts';
+import { checkLoadBalancerTargets } from './quotas.ts';
 import type { Elbv2State } from './state.ts';
 
 const MAX_TGS_PER_LB = 100;
@@ -9,7 +11,12 @@ const MAX_TGS_PER_LB = 100;
  * protocol an ALB can forward to, and belongs to no other load balancer; the load balancer stays
  * within 100 target groups. `replacing` is the rule whose actions are being replaced.
  */
-export function checkForwardTargets(s: Elbv2State, actions: any[], lbArn: string, replacing?: string): void {
+export function checkForwardTargets(
+  s: Elbv2State,
+  actions: readonly Action[],
+  lbArn: string,
+  replacing?: string,
+): void {
   const groups = forwardTargetGroups(actions);
   for (const g of groups) {
     const tg = s.targetGroups.get(g.targetGroupArn);
@@ -40,8 +47,12 @@ export function checkForwardTargets(s: Elbv2State, actions: any[], lbArn: string
       `You've reached the limit on the number of unique target groups per load balancer (${MAX_TGS_PER_LB})`,
     );
   }
-  const fwd = actions.find((a) => a.Type === 'forward');
-  if (groups.length > 1 && !fwd.ForwardConfig.TargetGroupStickinessConfig.Enabled) {
+  // Attaching groups counts their targets against the load balancer's quota (TooManyTargets is
+  // in ModifyListener's and ModifyRule's error lists).
+  const records = [...used].map((arn) => s.targetGroups.get(arn)).filter((t) => t !== undefined);
+  checkLoadBalancerTargets(s.quotas, lbArn, records);
+  const fwd = actions.find((a) => a.type === 'forward');
+  if (groups.length > 1 && fwd?.type === 'forward' && !fwd.stickiness.enabled) {
     const sticky = groups.find(
       (g) => s.targetGroups.get(g.targetGroupArn)?.attributes.get('stickiness.enabled') === 'true',
     );

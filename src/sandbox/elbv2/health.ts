@@ -5,7 +5,7 @@ import type { HealthCheckSettings, ProbeResult, TargetRecord } from './types.ts'
  * so the model can replay every health check due up to any instant:
  *
  *   register ─► initial/Elb.RegistrationInProgress ─(registration delay)─► initial/Elb.InitialHealthChecking
- *   initial ─(HealthyThreshold passes)─► healthy ─(UnhealthyThreshold failures)─► unhealthy/<last failure>
+ *   initial ─(one pass)─► healthy ─(UnhealthyThreshold failures)─► unhealthy/<last failure>
  *   initial ─(UnhealthyThreshold failures)─► unhealthy ─(HealthyThreshold passes)─► healthy
  *   any registered ─(group not used by a listener/rule)─► unused/Target.NotInUse (checks stop)
  *   deregister ─► draining/Target.DeregistrationInProgress ─(deregistration delay)─► gone
@@ -81,7 +81,10 @@ export function step(t: TargetRecord, hc: HealthCheckSettings, probe: () => Prob
     t.failures += 1;
     t.passes = 0;
   }
-  if (t.state !== 'healthy' && t.passes >= hc.healthyThreshold) set(t, 'healthy');
+  // ALB-guide (target-group-health-checks): "After your target is registered, it must pass one
+  // health check to be considered healthy"; HealthyThreshold applies to an unhealthy target.
+  const needed = t.state === 'initial' ? 1 : hc.healthyThreshold;
+  if (t.state !== 'healthy' && t.passes >= needed) set(t, 'healthy');
   else if (t.state !== 'unhealthy' && t.failures >= hc.unhealthyThreshold && result !== 'pass') {
     set(t, 'unhealthy', FAILURE_REASON[result]);
   } else if (t.state === 'unhealthy' && result !== 'pass') {

@@ -1,4 +1,5 @@
 import { AwsError } from '../aws/errors.ts';
+import { actionShape } from './action-shape.ts';
 import { forwardTargetGroups } from './actions.ts';
 import * as listeners from './ops-listeners.ts';
 import * as lbs from './ops-load-balancers.ts';
@@ -80,22 +81,23 @@ export class Elbv2Model extends Elbv2State {
   deregisterTargets(targetGroupArn: string, targets: Array<{ Id: string; Port?: number }>): void {
     this.call('DeregisterTargets', { TargetGroupArn: targetGroupArn, Targets: targets });
   }
-  /** Replaces the weights of the forward action of a listener's default rule or of a rule. */
+  /**
+   * Replaces the weights of the forward action of a listener's default rule (ModifyListener) or of
+   * a rule (ModifyRule), keeping every other action, stickiness and order as they are.
+   */
   setForwardWeights(listenerOrRuleArn: string, weights: WeightedTargetGroup[]): void {
     const rule = this.ruleFor(listenerOrRuleArn);
-    const actions = rule.actions.map((a) =>
-      a.Type === 'forward'
-        ? {
-            ...a,
-            TargetGroupArn: undefined,
-            ForwardConfig: {
-              ...a.ForwardConfig,
-              TargetGroups: weights.map((w) => ({ TargetGroupArn: w.targetGroupArn, Weight: w.weight })),
-            },
-          }
-        : a,
-    );
-    this.call('ModifyRule', { RuleArn: rule.arn, Actions: actions });
+    const actions = rule.actions.map((a) => {
+      if (a.type === 'forward') return actionShape({ ...a, targetGroups: weights.map((w) => ({ ...w })) });
+      const shaped = actionShape(a);
+      // Describe hides the OIDC secret; the round trip keeps the stored one, as a client must.
+      if (a.type === 'authenticate-oidc')
+        (shaped.AuthenticateOidcConfig as Record<string, unknown>).UseExistingClientSecret = true;
+      return shaped;
+    });
+    if (rule.priority === 'default')
+      this.call('ModifyListener', { ListenerArn: rule.listenerArn, DefaultActions: actions });
+    else this.call('ModifyRule', { RuleArn: rule.arn, Actions: actions });
   }
 
   // ---- read API for the world's traffic model ---------------------------------------------------

@@ -1,7 +1,7 @@
 import { asInt, asList, asString, checkRange, requireParam } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { listenerArn, ruleArn } from '../ids.ts';
-import { cloneDeep, normalizeActions } from './actions.ts';
+import { checkListenerProtocol, readActions } from './actions.ts';
 import { checkForwardTargets } from './forward-checks.ts';
 import { paginate } from './pagination.ts';
 import { listenerShape } from './shapes.ts';
@@ -33,7 +33,7 @@ export function createListener(s: Elbv2State, input: Record<string, any>) {
   const lb = s.lb(requireParam(asString(input.LoadBalancerArn), 'loadBalancerArn'));
   const protocol = readProtocol(input.Protocol ?? 'HTTP');
   const port = readPort(input.Port);
-  const actions = normalizeActions(input.DefaultActions, 'defaultActions');
+  const actions = readActions(input.DefaultActions, 'defaultActions', { listenerProtocol: protocol });
   const certificates = readCertificates(input.Certificates);
   if (protocol === 'HTTPS' && !certificates) {
     throw new AwsError('ValidationError', 'A certificate must be specified for HTTPS listeners');
@@ -102,8 +102,18 @@ export function modifyListener(s: Elbv2State, input: Record<string, any>) {
   const protocol = input.Protocol !== undefined ? readProtocol(input.Protocol) : listener.protocol;
   const port = input.Port !== undefined ? readPort(input.Port) : listener.port;
   const certificates = input.Certificates !== undefined ? readCertificates(input.Certificates) : listener.certificates;
+  const defaultRule = s.defaultRule(listener.arn);
   const actions =
-    input.DefaultActions !== undefined ? normalizeActions(input.DefaultActions, 'defaultActions') : undefined;
+    input.DefaultActions !== undefined
+      ? readActions(input.DefaultActions, 'defaultActions', {
+          listenerProtocol: protocol,
+          replacing: defaultRule.actions,
+        })
+      : undefined;
+  // A listener turned from HTTPS to HTTP cannot keep authenticate actions, in any of its rules.
+  for (const r of s.rulesOfListener(listener.arn)) {
+    if (!(r === defaultRule && actions)) checkListenerProtocol(r.actions, protocol);
+  }
   if (port !== listener.port) {
     const clash = [...s.listeners.values()].some(
       (l) => l.loadBalancerArn === listener.loadBalancerArn && l.port === port,
@@ -117,7 +127,6 @@ export function modifyListener(s: Elbv2State, input: Record<string, any>) {
   if (protocol === 'HTTPS' && !certificates) {
     throw new AwsError('ValidationError', 'A certificate must be specified for HTTPS listeners');
   }
-  const defaultRule = s.defaultRule(listener.arn);
   if (actions) checkForwardTargets(s, actions, listener.loadBalancerArn, defaultRule.arn);
   // All checks passed: apply everything at once so a rejected call changes nothing.
   listener.port = port;
@@ -130,8 +139,10 @@ export function modifyListener(s: Elbv2State, input: Record<string, any>) {
     listener.sslPolicy = undefined;
   }
   if (actions) {
-    defaultRule.actions = cloneDeep(actions);
+    defaultRule.actions = actions;
     s.refreshUsage();
+    // Announced for the default rule and for its listener, whichever a subscriber follows.
+    s.emit({ type: 'actions', arn: defaultRule.arn });
     s.emit({ type: 'actions', arn: listener.arn });
   }
   return { Listeners: [listenerShape(s, listener)] };

@@ -5,6 +5,7 @@ import { paginate } from './pagination.ts';
 import { loadBalancerShape } from './shapes.ts';
 import type { Elbv2State } from './state.ts';
 import { applyTags, readTags } from './tags.ts';
+import type { LoadBalancerRecord } from './types.ts';
 
 const NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
 
@@ -42,9 +43,7 @@ export function createLoadBalancer(s: Elbv2State, input: Record<string, any>) {
     ...asList(input.Subnets).map(String),
     ...asList(input.SubnetMappings).map((m: any) => String(m.SubnetId)),
   ];
-  const zones = (
-    subnets.length ? subnets : s.zones.slice(0, 2).map((z) => `subnet-${id16(`subnet:${z}`).slice(0, 17)}`)
-  ).map((SubnetId, i) => ({ ZoneName: s.zones[i % s.zones.length]!, SubnetId }));
+  const zones = readZones(s, subnets);
   const digits = BigInt(`0x${id16(`dns:${arn}`)}`)
     .toString()
     .slice(0, 10);
@@ -96,4 +95,31 @@ export function deleteLoadBalancer(s: Elbv2State, input: Record<string, any>) {
   s.refreshUsage();
   s.emit({ type: 'resources' });
   return {};
+}
+
+/**
+ * The zones a new load balancer enables: those of the subnets given (the VPC's, one per zone;
+ * unknown → `SubnetNotFound` [U: text]; fewer than two zones → `InvalidConfigurationRequest`, as
+ * AWS requires subnets "from at least two Availability Zones"), or every zone of the VPC when none
+ * are given [U: AWS requires them; the sandbox enables all so every in-VPC target is served].
+ */
+function readZones(s: Elbv2State, subnetIds: string[]): LoadBalancerRecord['zones'] {
+  if (subnetIds.length === 0) return s.subnets.map((n) => ({ ZoneName: n.zone, SubnetId: n.id }));
+  const zones = subnetIds.map((id) => {
+    const subnet = s.subnets.find((n) => n.id === id);
+    if (!subnet) {
+      throw new AwsError(
+        'SubnetNotFound',
+        `The specified subnet does not exist: '${id}'; the VPC's subnets are ${s.subnets.map((n) => `${n.id} (${n.zone})`).join(', ')}`,
+      );
+    }
+    return { ZoneName: subnet.zone, SubnetId: subnet.id };
+  });
+  if (new Set(zones.map((z) => z.ZoneName)).size < 2) {
+    throw new AwsError(
+      'InvalidConfigurationRequest',
+      'At least two subnets in two different Availability Zones must be specified',
+    );
+  }
+  return zones;
 }

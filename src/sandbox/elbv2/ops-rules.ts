@@ -1,7 +1,8 @@
 import { asInt, asList, asString, checkRange, requireParam } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { id16, ruleArn } from '../ids.ts';
-import { cloneDeep, normalizeActions } from './actions.ts';
+import { readActions } from './actions.ts';
+import { readConditions } from './conditions.ts';
 import { checkForwardTargets } from './forward-checks.ts';
 import { paginate } from './pagination.ts';
 import { ruleShape } from './shapes.ts';
@@ -10,22 +11,9 @@ import { applyTags, readTags } from './tags.ts';
 import type { RuleRecord } from './types.ts';
 
 const MAX_RULES_PER_LB = 100;
-const FIELDS = ['http-header', 'http-request-method', 'host-header', 'path-pattern', 'query-string', 'source-ip'];
 
 function readPriority(v: unknown, field = 'priority'): number {
   return checkRange(field, requireParam(asInt(v, field), field), 1, 50000);
-}
-
-/** Conditions are kept verbatim; only their presence and field names are checked. */
-function readConditions(v: unknown): any[] {
-  const conditions = asList(v).map((c) => cloneDeep(c));
-  if (conditions.length === 0) throw new AwsError('ValidationError', 'A rule must have at least one condition');
-  for (const c of conditions) {
-    if (!FIELDS.includes(c?.Field)) {
-      throw new AwsError('ValidationError', `Condition field '${c?.Field}' must be one of '[${FIELDS.join(', ')}]'`);
-    }
-  }
-  return conditions;
 }
 
 function priorityInUse(s: Elbv2State, listenerArn: string, priority: number, except?: Set<string>): boolean {
@@ -45,7 +33,7 @@ export function createRule(s: Elbv2State, input: Record<string, any>) {
   const listener = s.listener(requireParam(asString(input.ListenerArn), 'listenerArn'));
   const priority = readPriority(input.Priority);
   const conditions = readConditions(input.Conditions);
-  const actions = normalizeActions(input.Actions, 'actions');
+  const actions = readActions(input.Actions, 'actions', { listenerProtocol: listener.protocol });
   const tags = readTags(input.Tags);
   if (priorityInUse(s, listener.arn, priority))
     throw new AwsError('PriorityInUse', `Priority '${priority}' is currently in use`);
@@ -80,30 +68,43 @@ export function describeRules(s: Elbv2State, input: Record<string, any>) {
   return { Rules: page.map(ruleShape), NextMarker };
 }
 
-/** ModifyRule: Conditions and Actions each replace the whole list when given; absent ones stay. */
+/**
+ * ModifyRule: Conditions and Actions each replace the whole list when given; absent ones stay.
+ * A default rule cannot be modified at all (tentez PR #32 quotes AWS: "OperationNotPermitted:
+ * Default rule '<arn>' cannot be modified"); its actions change through ModifyListener.
+ */
 export function modifyRule(s: Elbv2State, input: Record<string, any>) {
   const rule = s.rule(requireParam(asString(input.RuleArn), 'ruleArn'));
-  const conditions = input.Conditions !== undefined ? readConditions(input.Conditions) : undefined;
-  const actions = input.Actions !== undefined ? normalizeActions(input.Actions, 'actions') : undefined;
-  if (conditions && rule.priority === 'default') {
-    // [U] exact text.
-    throw new AwsError('OperationNotPermitted', 'You cannot modify the conditions of a default rule');
+  if (rule.priority === 'default') {
+    throw new AwsError(
+      'OperationNotPermitted',
+      `Default rule '${rule.arn}' cannot be modified; change a listener's default actions with ModifyListener`,
+    );
   }
-  const lbArn = s.listener(rule.listenerArn).loadBalancerArn;
-  if (actions) checkForwardTargets(s, actions, lbArn, rule.arn);
+  const listener = s.listener(rule.listenerArn);
+  const conditions = input.Conditions !== undefined ? readConditions(input.Conditions) : undefined;
+  const actions =
+    input.Actions !== undefined
+      ? readActions(input.Actions, 'actions', { listenerProtocol: listener.protocol, replacing: rule.actions })
+      : undefined;
+  if (actions) checkForwardTargets(s, actions, listener.loadBalancerArn, rule.arn);
   if (conditions) rule.conditions = conditions;
   if (actions) {
     rule.actions = actions;
     s.refreshUsage();
     s.emit({ type: 'actions', arn: rule.arn });
-    if (rule.priority === 'default') s.emit({ type: 'actions', arn: rule.listenerArn });
   }
   return { Rules: [ruleShape(rule)] };
 }
 
 export function deleteRule(s: Elbv2State, input: Record<string, any>) {
   const rule = s.rule(requireParam(asString(input.RuleArn), 'ruleArn'));
-  if (rule.priority === 'default') throw new AwsError('OperationNotPermitted', 'Default rule cannot be deleted');
+  if (rule.priority === 'default') {
+    throw new AwsError(
+      'OperationNotPermitted',
+      `Default rule '${rule.arn}' cannot be deleted; delete the listener instead`,
+    );
+  }
   s.rules.delete(rule.arn);
   s.refreshUsage();
   s.emit({ type: 'resources' });

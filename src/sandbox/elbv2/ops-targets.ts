@@ -1,12 +1,11 @@
 import { asInt, asList, asString, checkRange, requireParam, violation } from '../aws/coerce.ts';
 import { AwsError } from '../aws/errors.ts';
 import { DESCRIPTIONS } from './health.ts';
+import { checkLoadBalancerTargets, liveTargets } from './quotas.ts';
 import { targetHealthShape } from './shapes.ts';
 import type { Elbv2State } from './state.ts';
 import { targetZone } from './target-address.ts';
 import type { TargetGroupRecord, TargetRecord } from './types.ts';
-
-const MAX_TARGETS_PER_TG = 1000;
 
 interface TargetRef {
   id: string;
@@ -44,13 +43,17 @@ export function registerTargets(s: Elbv2State, input: Record<string, any>) {
     const t = tg.targets.get(keyOf(r.id, r.port));
     return !t || t.state === 'draining';
   });
-  const live = [...tg.targets.values()].filter((t) => t.state !== 'draining').length;
-  if (live + fresh.length > MAX_TARGETS_PER_TG) {
+  // Draining targets do not count, so re-registering one adds one like a new target.
+  const perGroup = s.quotas.targetsPerTargetGroup;
+  const after = liveTargets(tg) + fresh.length;
+  if (after > perGroup) {
     throw new AwsError(
       'TooManyTargets',
-      `You've reached the limit on the number of targets per target group (${MAX_TARGETS_PER_TG})`,
+      `You've reached the limit on the number of targets per target group (${perGroup}): '${tg.arn}' would have ${after}`,
     );
   }
+  const lbArn = s.loadBalancerOf(tg.arn);
+  if (lbArn) checkLoadBalancerTargets(s.quotas, lbArn, s.groupsOf(lbArn), fresh.length);
   const now = s.clock.now();
   for (const r of fresh) {
     const key = keyOf(r.id, r.port);

@@ -1,4 +1,4 @@
-import { cloneDeep } from './actions.ts';
+import { actionShape, conditionShape } from './action-shape.ts';
 import type { Elbv2State } from './state.ts';
 import type { ListenerRecord, LoadBalancerRecord, RuleRecord, TargetGroupRecord, TargetRecord } from './types.ts';
 
@@ -27,9 +27,9 @@ export function listenerShape(s: Elbv2State, l: ListenerRecord): Record<string, 
     Port: l.port,
     Protocol: l.protocol,
   };
-  if (l.certificates) out.Certificates = cloneDeep(l.certificates);
+  if (l.certificates) out.Certificates = l.certificates.map((c) => ({ ...c }));
   if (l.sslPolicy) out.SslPolicy = l.sslPolicy;
-  out.DefaultActions = cloneDeep(s.defaultRule(l.arn).actions);
+  out.DefaultActions = s.defaultRule(l.arn).actions.map(actionShape);
   return out;
 }
 
@@ -37,8 +37,8 @@ export function ruleShape(r: RuleRecord): Record<string, any> {
   return {
     RuleArn: r.arn,
     Priority: String(r.priority),
-    Conditions: cloneDeep(r.conditions),
-    Actions: cloneDeep(r.actions),
+    Conditions: r.conditions.map(conditionShape),
+    Actions: r.actions.map(actionShape),
     IsDefault: r.priority === 'default',
   };
 }

@@ -4,7 +4,8 @@ import { id16, SANDBOX_ACCOUNT, SANDBOX_REGION } from '../ids.ts';
 import { forwardTargetGroups } from './actions.ts';
 import { DueQueue } from './due-queue.ts';
 import { beginDraining, beginRegistration, markNotInUse, step } from './health.ts';
-import { type AddressPolicy, parseCidr } from './target-address.ts';
+import { DEFAULT_QUOTAS, type Elbv2Quotas } from './quotas.ts';
+import { type AddressPolicy, type InstanceZones, parseCidr } from './target-address.ts';
 import type {
   Elbv2Change,
   ListenerRecord,
@@ -23,11 +24,17 @@ export interface Elbv2ModelOptions {
   /** The sandbox VPC. Its CIDRs default to 10.0.0.0/8 so both clusters' pod IPs are "in the VPC". */
   vpcId?: string;
   vpcCidrs?: string[];
-  /** Availability Zones of the VPC (default: <region>a, b, c). */
+  /** Availability Zones of the VPC (default: <region>a, b, c), one subnet each. */
   zones?: string[];
+  /** The zone of an in-VPC IP (the world: a pod's node's zone); default: by its third octet. */
+  zoneOfIp?: (ip: string) => string | undefined;
+  /** Which instances exist and where (the world's nodes); default: any well-formed id, zone by hash. */
+  instances?: InstanceZones;
   /** How long a target shows Elb.RegistrationInProgress before its first health check [U]. */
   registrationDelayMs?: number;
   probe?: Probe;
+  /** Adjustable quotas (default: AWS's, 1,000 targets per load balancer and per target group). */
+  quotas?: Partial<Elbv2Quotas>;
 }
 
 /**
@@ -41,8 +48,11 @@ export class Elbv2State {
   readonly region: string;
   readonly vpcId: string;
   readonly zones: string[];
+  /** One subnet per zone, `subnet-…` ids derived from the zone. */
+  readonly subnets: ReadonlyArray<{ id: string; zone: string }>;
   readonly addressPolicy: AddressPolicy;
   readonly registrationDelayMs: number;
+  readonly quotas: Elbv2Quotas;
   readonly loadBalancers = new Map<string, LoadBalancerRecord>();
   readonly listeners = new Map<string, ListenerRecord>();
   readonly rules = new Map<string, RuleRecord>();
@@ -64,9 +74,16 @@ export class Elbv2State {
     this.region = o.region ?? SANDBOX_REGION;
     this.vpcId = o.vpcId ?? `vpc-${id16(`vpc:${this.account}:${this.region}`).slice(0, 17)}`;
     this.zones = o.zones ?? ['a', 'b', 'c'].map((z) => `${this.region}${z}`);
-    this.addressPolicy = { vpcCidrs: (o.vpcCidrs ?? ['10.0.0.0/8']).map(parseCidr), zones: this.zones };
+    this.subnets = this.zones.map((zone) => ({ id: `subnet-${id16(`subnet:${zone}`).slice(0, 17)}`, zone }));
+    this.addressPolicy = {
+      vpcCidrs: (o.vpcCidrs ?? ['10.0.0.0/8']).map(parseCidr),
+      zones: this.zones,
+      zoneOfIp: o.zoneOfIp,
+      instances: o.instances,
+    };
     this.registrationDelayMs = o.registrationDelayMs ?? 10_000;
     this.probe = o.probe ?? (() => 'pass');
+    this.quotas = { ...DEFAULT_QUOTAS, ...o.quotas };
     this.processedUpTo = this.clock.now();
   }
 
@@ -166,6 +183,27 @@ export class Elbv2State {
     return this.usage.has(tgArn);
   }
 
+  /**
+   * Whether the load balancer `lbArn` sends traffic to a target in `zone`: one in a zone it has
+   * not enabled is `unused`/`Target.NotInUse` (ALB-guide: "the target is in an Availability Zone
+   * that is not enabled for the load balancer"); an `all` target is served from every enabled zone.
+   */
+  servesZone(lbArn: string | undefined, zone: string): boolean {
+    if (lbArn === undefined) return false;
+    if (zone === 'all') return true;
+    return this.loadBalancers.get(lbArn)?.zones.some((z) => z.ZoneName === zone) ?? false;
+  }
+
+  /** The target groups a load balancer's listeners and rules forward to. */
+  groupsOf(lbArn: string): TargetGroupRecord[] {
+    const out: TargetGroupRecord[] = [];
+    for (const [tgArn, lb] of this.usage) {
+      const tg = this.targetGroups.get(tgArn);
+      if (lb === lbArn && tg) out.push(tg);
+    }
+    return out;
+  }
+
   // ---- usage ------------------------------------------------------------------------------------
 
   /**
@@ -186,6 +224,7 @@ export class Elbv2State {
       if (was === is) continue;
       for (const t of tg.targets.values()) {
         if (t.state === 'draining') continue;
+        if (is && !this.servesZone(next.get(tg.arn), t.availabilityZone)) continue;
         if (is) {
           beginRegistration(t, now, this.registrationDelayMs);
           this.schedule(tg, t);
@@ -202,7 +241,7 @@ export class Elbv2State {
 
   /** Starts a target's life in `tg`: health checks when the group is used, `unused` otherwise. */
   startTarget(tg: TargetGroupRecord, t: TargetRecord): void {
-    if (this.usage.has(tg.arn)) {
+    if (this.servesZone(this.usage.get(tg.arn), t.availabilityZone)) {
       beginRegistration(t, this.clock.now(), this.registrationDelayMs);
       this.schedule(tg, t);
     } else markNotInUse(t);
@@ -211,8 +250,9 @@ export class Elbv2State {
   /** Deregisters: draining for the group's deregistration delay, or gone at once when nothing drains. */
   stopTarget(tg: TargetGroupRecord, key: string, t: TargetRecord): void {
     const delayMs = Number(tg.attributes.get('deregistration_delay.timeout_seconds') ?? 300) * 1000;
-    // [U] An unused group has no connections to drain: the target is removed at once.
-    if (!this.usage.has(tg.arn) || delayMs === 0) {
+    // [U] An unused target (its group unused, or its zone not enabled) has no connections to
+    // drain: it is removed at once.
+    if (t.state === 'unused' || delayMs === 0) {
       tg.targets.delete(key);
       return;
     }

@@ -32,14 +32,39 @@ export function inCidr(ip: number, c: Cidr): boolean {
 
 const PRIVATE = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16'].map(parseCidr);
 
+/**
+ * What the model knows of the network: the load balancer VPC's CIDRs and zones, and two lookups
+ * the world can supply — the zone of an in-VPC IP (a pod's zone follows its node's subnet) and the
+ * instances that exist (with their zones). Without them, an in-VPC IP's zone is derived from its
+ * third octet (stable, so tests can predict it) and any well-formed instance id exists.
+ */
 export interface AddressPolicy {
   vpcCidrs: Cidr[];
   zones: string[];
+  zoneOfIp?: (ip: string) => string | undefined;
+  instances?: InstanceZones;
 }
 
+/** The model's side of instance targets: which instances exist, and in which zone. */
+export interface InstanceZones {
+  /** The zone of a running instance; undefined when there is no such instance. */
+  zoneOf(instanceId: string): string | undefined;
+}
+
+export const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
 /**
- * The Availability Zone of a valid target, or an error. IPs inside the VPC get a zone derived
- * from the third octet (stable, so tests can predict it); private IPs outside it must say `all`.
+ * The Availability Zone of a valid target, or an error:
+ * - instance ids must look like `i-` + 8 or 17 hex digits and name an existing instance
+ *   (`InvalidTarget`, whose API text is "The specified target does not exist …"); they take no
+ *   `AvailabilityZone` (API: "not supported if the target type … is instance"; [U] code);
+ * - IPs must be private (RFC 1918 / RFC 6598) else `InvalidTarget`;
+ * - an IP inside the VPC gets its subnet's zone; `all` is refused for it (ALBC #561 quotes AWS:
+ *   "The IP address '…' is within the VPC, and cannot have its Availability Zone overridden to
+ *   'all' from 'us-east-1b'"), and so is another zone [U];
+ * - an IP outside the VPC needs `all` or one of the VPC's zones (ALBC #3084 quotes AWS: "You must
+ *   specify a valid Availability Zone or select 'all' for all enabled Availability zones, since the
+ *   IP address '…' is outside the VPC").
  */
 export function targetZone(
   targetType: 'ip' | 'instance',
@@ -47,16 +72,7 @@ export function targetZone(
   requestedZone: string | undefined,
   policy: AddressPolicy,
 ): string {
-  if (targetType === 'instance') {
-    if (!/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) {
-      throw new AwsError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
-    }
-    if (requestedZone !== undefined) {
-      // API: AvailabilityZone "is not supported if the target type of the target group is instance". [U] code/text
-      throw new AwsError('ValidationError', `An Availability Zone cannot be specified for instance target '${id}'`);
-    }
-    return policy.zones[hash(id) % policy.zones.length]!;
-  }
+  if (targetType === 'instance') return instanceZone(id, requestedZone, policy);
   const ip = ipv4ToInt(id);
   if (ip === undefined) {
     throw new AwsError('ValidationError', `The IP address '${id}' is not a valid IPv4 address`);
@@ -67,21 +83,45 @@ export function targetZone(
       `The IP address '${id}' is not within the VPC or a private address range (10.0.0.0/8, 100.64.0.0/10, 172.16.0.0/12, 192.168.0.0/16)`,
     );
   }
-  const inVpc = policy.vpcCidrs.some((c) => inCidr(ip, c));
-  if (!inVpc) {
-    if (requestedZone !== 'all') {
-      // [U] exact code/text: AWS requires AvailabilityZone=all for IPs outside the VPC.
+  if (!policy.vpcCidrs.some((c) => inCidr(ip, c))) {
+    if (requestedZone !== 'all' && !(requestedZone && policy.zones.includes(requestedZone))) {
       throw new AwsError(
         'ValidationError',
-        `You must specify 'all' as the Availability Zone for IP address '${id}', which is outside the VPC`,
+        `You must specify a valid Availability Zone or select 'all' for all enabled Availability zones, since the IP address '${id}' is outside the VPC`,
       );
     }
-    return 'all';
+    return requestedZone;
   }
-  if (requestedZone && requestedZone !== 'all' && !policy.zones.includes(requestedZone)) {
-    throw new AwsError('ValidationError', `Availability Zone '${requestedZone}' is not enabled for the VPC`);
+  const zone = policy.zoneOfIp?.(id) ?? policy.zones[((ip >>> 8) & 0xff) % policy.zones.length]!;
+  if (requestedZone === 'all') {
+    throw new AwsError(
+      'ValidationError',
+      `The IP address '${id}' is within the VPC, and cannot have its Availability Zone overridden to 'all' from '${zone}'`,
+    );
   }
-  return requestedZone ?? policy.zones[((ip >>> 8) & 0xff) % policy.zones.length]!;
+  if (requestedZone !== undefined && requestedZone !== zone) {
+    throw new AwsError(
+      'ValidationError',
+      `The IP address '${id}' is in Availability Zone '${zone}', not '${requestedZone}'`,
+    );
+  }
+  return zone;
+}
+
+function instanceZone(id: string, requestedZone: string | undefined, policy: AddressPolicy): string {
+  if (!INSTANCE_ID.test(id)) {
+    throw new AwsError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
+  }
+  if (requestedZone !== undefined) {
+    // API: AvailabilityZone "is not supported if the target type of the target group is instance". [U] code/text
+    throw new AwsError('ValidationError', `An Availability Zone cannot be specified for instance target '${id}'`);
+  }
+  if (!policy.instances) return policy.zones[hash(id) % policy.zones.length]!;
+  const zone = policy.instances.zoneOf(id);
+  if (zone === undefined) {
+    throw new AwsError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
+  }
+  return zone;
 }
 
 function hash(s: string): number {

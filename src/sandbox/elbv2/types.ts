@@ -1,4 +1,5 @@
-/** Internal state of the ELBv2 fake. Actions and conditions are stored in SDK shape. */
+/** Internal state of the ELBv2 fake: typed records (actions and conditions: `action-types.ts`). */
+import type { Action, Condition } from './action-types.ts';
 
 export type TagMap = Map<string, string>;
 
@@ -29,8 +30,8 @@ export interface RuleRecord {
   listenerArn: string;
   /** 'default' for the listener's default rule, whose actions are the listener's DefaultActions. */
   priority: number | 'default';
-  conditions: any[];
-  actions: any[];
+  conditions: Condition[];
+  actions: Action[];
   tags: TagMap;
 }
 

@@ -29,6 +29,7 @@ export function defaultScenario(): Scenario {
     name,
     podCidr: `10.${n}.0.0/16`,
     nodesPerZone: 1,
+    outsideVpc: false,
     namespaces: ['web'],
     services: [
       {

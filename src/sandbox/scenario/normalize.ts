@@ -55,7 +55,7 @@ export function normalize(raw: any): Scenario {
         matcher: tg.healthCheck.matcher,
       },
       deregistrationDelaySeconds: tg.deregistrationDelay / 1000,
-      registered: registration(tg.registered),
+      registered: raw.preRegister === false ? null : registration(tg.registered),
     })),
     clusters: raw.clusters.map(cluster),
     traffic: raw.traffic.map((t: any) => ({ loadBalancer: t.loadBalancer, port: t.port, rps: t.rps, rules: t.rules })),
@@ -84,6 +84,7 @@ function cluster(c: any, index: number): ClusterDef {
     name: c.name,
     podCidr: c.podCidr ?? `10.${index + 1}.0.0/16`,
     nodesPerZone: c.nodesPerZone,
+    outsideVpc: c.outsideVpc ?? false,
     namespaces,
     services: c.services.map((svc: any) => ({
       name: svc.name,

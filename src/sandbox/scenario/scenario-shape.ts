@@ -342,6 +342,11 @@ const cluster: ObjectShape = {
     nodesPerZone: opt(
       int('Worker nodes in each of the three zones (EC2 instances of one node group).', 1, 20, { default: 1 }),
     ),
+    outsideVpc: opt({
+      t: 'boolean',
+      default: false,
+      doc: "Pods live outside the load balancer's VPC (another VPC or account, reached over peering or a transit gateway): their IPs must be registered with `AvailabilityZone: all`.",
+    }),
     namespaces: opt(
       {
         t: 'array',
@@ -482,6 +487,11 @@ export const SCENARIO_SHAPE: ObjectShape = {
       default: SANDBOX_ACCOUNT,
     }),
     seed: opt(int('Random seed of the world; `--seed` overrides it.', 0, 2 ** 32 - 1, { defaultDoc: '`1`' })),
+    preRegister: opt({
+      t: 'boolean',
+      default: true,
+      doc: 'Set to false to start with every target group empty, whatever its `registered` says (one line turns a world into one before any controller ran).',
+    }),
     metrics: opt(metrics),
     loadBalancers: opt(list('Application Load Balancers.', loadBalancer, { uniqueBy: 'name' }), ['loadBalancer']),
     targetGroups: opt(list('Target groups.', targetGroup, { uniqueBy: 'name' }), ['targetGroup']),

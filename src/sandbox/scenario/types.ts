@@ -135,6 +135,8 @@ export interface ClusterDef {
   podCidr: string;
   /** Worker nodes in each of the three zones. */
   nodesPerZone: number;
+  /** Pods are outside the load balancer's VPC: targets are registered with `AvailabilityZone: all`. */
+  outsideVpc: boolean;
   namespaces: string[];
   services: ServiceDef[];
   workloads: WorkloadDef[];

@@ -1,17 +1,25 @@
 /**
  * Per-minute accumulation of what the load balancer saw, and its publication as CloudWatch
  * `AWS/ApplicationELB` datapoints with ALB's names, dimensions and quirks (ALB user guide, load-balancer-cloudwatch-metrics):
+ * - "If there are no requests flowing through the load balancer … the metric is not reported": a
+ *   load balancer minute without a request publishes nothing at all, host counts included; a
+ *   target group that received no request in the minute publishes nothing either [U: the guide
+ *   speaks of the load balancer];
  * - counts of zero are not published (no datapoint, not a 0);
  * - RequestCount counts requests for which a target was chosen; requests the ELB answered itself
  *   because a group had no targets (503) are only in HTTPCode_ELB_503/5XX_Count (ALB-guide: "only
  *   incremented for requests where the load balancer node was able to choose a target");
- * - HTTPCode_ELB_* have only the LoadBalancer dimension; RequestCountPerTarget has TargetGroup
- *   (alone and with LoadBalancer) and is a Sum that is really an average per healthy target [U: ALB's
- *   exact denominator when no target is healthy; we use the registered count then];
- * - HealthyHostCount/UnHealthyHostCount are published every minute for every group a listener uses,
- *   zeros included, as statistic sets of the per-step samples;
+ * - dimension sets: request, target-code and latency metrics by LB, LB+AZ, LB+TG, LB+TG+AZ;
+ *   HTTPCode_ELB_* by LB and LB+AZ (the AZ split of 502/503/504 is [U]); HealthyHostCount/
+ *   UnHealthyHostCount by LB+TG and LB+TG+AZ; RequestCountPerTarget by TG and TG+LB, a Sum that is
+ *   really an average per healthy target [U: ALB's exact denominator when no target is healthy; we
+ *   use the registered count then]. Zones: `metrics-zones.ts`;
+ * - HealthyHostCount/UnHealthyHostCount are statistic sets of the per-step samples, zeros included,
+ *   for every group that had requests in the minute;
  * - TargetResponseTime is published as (value, count) pairs in seconds so percentiles work.
  */
+
+import { splitCounts, splitLatency } from './metrics-zones.ts';
 
 /** Per-pod latency spread around its mean: 90% at 0.8×, 9% at 1.8×, 1% at 4× (normalized). */
 const SHAPE = [
@@ -58,6 +66,8 @@ export class GroupMinute {
   readonly healthy = emptySamples();
   readonly unhealthy = emptySamples();
   readonly registered = emptySamples();
+  /** Zone → healthy/unhealthy samples of the targets in that zone. */
+  readonly zones = new Map<string, { healthy: Samples; unhealthy: Samples }>();
 }
 
 export class LbMinute {
@@ -80,10 +90,25 @@ export function addLatency(m: Map<number, number>, meanMs: number, n: number): v
   if (n > 0) m.set(meanMs, (m.get(meanMs) ?? 0) + n);
 }
 
-export function sampleHealth(g: GroupMinute, healthy: number, unhealthy: number, registered: number): void {
+export function sampleHealth(
+  g: GroupMinute,
+  healthy: number,
+  unhealthy: number,
+  registered: number,
+  byZone?: ReadonlyMap<string, { healthy: number; unhealthy: number }>,
+): void {
   sample(g.healthy, healthy);
   sample(g.unhealthy, unhealthy);
   sample(g.registered, registered);
+  for (const [zone, c] of byZone ?? []) {
+    let z = g.zones.get(zone);
+    if (!z) {
+      z = { healthy: emptySamples(), unhealthy: emptySamples() };
+      g.zones.set(zone, z);
+    }
+    sample(z.healthy, c.healthy);
+    sample(z.unhealthy, c.unhealthy);
+  }
 }
 
 /** A datapoint for the metric store (the CloudWatch model's putDatum input). */
@@ -104,9 +129,20 @@ export interface Datum {
 export const lbDimension = (arn: string) => arn.slice(arn.indexOf(':loadbalancer/') + ':loadbalancer/'.length);
 export const tgDimension = (arn: string) => arn.slice(arn.indexOf(':targetgroup/') + 1);
 
-/** Turns one load balancer's minute into datapoints (none for zero counts). */
-export function minuteDatapoints(lbArn: string, m: LbMinute, minuteStart: number, visibleAt: number): Datum[] {
+/**
+ * Turns one load balancer's minute into datapoints (none for zero counts, none at all for a minute
+ * without requests). `zones` are the load balancer's enabled Availability Zones.
+ */
+export function minuteDatapoints(
+  lbArn: string,
+  m: LbMinute,
+  minuteStart: number,
+  visibleAt: number,
+  zones: readonly string[] = [],
+): Datum[] {
   const out: Datum[] = [];
+  const c = m.counts;
+  if (c.requests + c.elb502 + c.elb503 + c.elb504 === 0) return out;
   const LB = { Name: 'LoadBalancer', Value: lbDimension(lbArn) };
   const put = (metricName: string, dims: Datum['dimensions'], unit: string, v: Partial<Datum>) =>
     out.push({
@@ -138,36 +174,52 @@ export function minuteDatapoints(lbArn: string, m: LbMinute, minuteStart: number
     if (values.length) put('TargetResponseTime', dims, 'Seconds', { values, counts });
   };
 
-  const c = m.counts;
-  count('RequestCount', [LB], c.requests);
-  count('HTTPCode_Target_2XX_Count', [LB], c.target2xx);
-  count('HTTPCode_Target_5XX_Count', [LB], c.target5xx);
-  count('HTTPCode_ELB_5XX_Count', [LB], c.elb502 + c.elb503 + c.elb504);
-  count('HTTPCode_ELB_502_Count', [LB], c.elb502);
-  count('HTTPCode_ELB_503_Count', [LB], c.elb503);
-  count('HTTPCode_ELB_504_Count', [LB], c.elb504);
-  latency([LB], m.latency);
+  const AZ = zones.map((z) => ({ Name: 'AvailabilityZone', Value: z }));
+  const requestMetrics = (dims: Datum['dimensions'], k: Counts, lat: Map<number, number>, elb: boolean) => {
+    count('RequestCount', dims, k.requests);
+    count('HTTPCode_Target_2XX_Count', dims, k.target2xx);
+    count('HTTPCode_Target_5XX_Count', dims, k.target5xx);
+    if (elb) {
+      count('HTTPCode_ELB_5XX_Count', dims, k.elb502 + k.elb503 + k.elb504);
+      count('HTTPCode_ELB_502_Count', dims, k.elb502);
+      count('HTTPCode_ELB_503_Count', dims, k.elb503);
+      count('HTTPCode_ELB_504_Count', dims, k.elb504);
+    }
+    latency(dims, lat);
+  };
+  const byZone = (dims: Datum['dimensions'], k: Counts, lat: Map<number, number>, elb: boolean) => {
+    const counts = splitCounts(k, AZ.length);
+    const lats = splitLatency(lat, AZ.length);
+    for (const [i, az] of AZ.entries()) requestMetrics([...dims, az], counts[i]!, lats[i]!, elb);
+  };
+
+  requestMetrics([LB], c, m.latency, true);
+  byZone([LB], c, m.latency, true);
 
   for (const [tgArn, g] of m.groups) {
+    if (g.counts.requests === 0) continue;
     const TG = { Name: 'TargetGroup', Value: tgDimension(tgArn) };
     const both = [TG, LB];
-    count('RequestCount', both, g.counts.requests);
-    count('HTTPCode_Target_2XX_Count', both, g.counts.target2xx);
-    count('HTTPCode_Target_5XX_Count', both, g.counts.target5xx);
-    latency(both, g.latency);
-    for (const [name, s] of [
-      ['HealthyHostCount', g.healthy],
-      ['UnHealthyHostCount', g.unhealthy],
-    ] as const) {
-      if (s.n > 0) put(name, both, 'Count', { statistics: { sampleCount: s.n, sum: s.sum, min: s.min, max: s.max } });
+    requestMetrics(both, g.counts, g.latency, false);
+    byZone(both, g.counts, g.latency, false);
+    const hosts = (dims: Datum['dimensions'], healthy: Samples, unhealthy: Samples) => {
+      for (const [name, s] of [
+        ['HealthyHostCount', healthy],
+        ['UnHealthyHostCount', unhealthy],
+      ] as const) {
+        if (s.n > 0) put(name, dims, 'Count', { statistics: { sampleCount: s.n, sum: s.sum, min: s.min, max: s.max } });
+      }
+    };
+    hosts(both, g.healthy, g.unhealthy);
+    for (const az of AZ) {
+      const z = g.zones.get(az.Value);
+      if (z) hosts([...both, az], z.healthy, z.unhealthy);
     }
-    if (g.counts.requests > 0) {
-      const avgHealthy = g.healthy.n ? g.healthy.sum / g.healthy.n : 0;
-      const avgRegistered = g.registered.n ? g.registered.sum / g.registered.n : 0;
-      const per = g.counts.requests / (avgHealthy > 0 ? avgHealthy : Math.max(1, avgRegistered));
-      put('RequestCountPerTarget', [TG], 'Count', { value: per });
-      put('RequestCountPerTarget', both, 'Count', { value: per });
-    }
+    const avgHealthy = g.healthy.n ? g.healthy.sum / g.healthy.n : 0;
+    const avgRegistered = g.registered.n ? g.registered.sum / g.registered.n : 0;
+    const per = g.counts.requests / (avgHealthy > 0 ? avgHealthy : Math.max(1, avgRegistered));
+    put('RequestCountPerTarget', [TG], 'Count', { value: per });
+    put('RequestCountPerTarget', both, 'Count', { value: per });
   }
   return out;
 }

@@ -86,16 +86,23 @@ export function routeRequests(
   forward: readonly { targetGroupArn: string; weight: number }[],
 ): void {
   if (requests <= 0 || forward.length === 0) return;
-  if (forward.length === 1) {
-    routeToGroup(ctx, (forward[0] as { targetGroupArn: string }).targetGroupArn, requests);
+  // A group at weight 0 gets nothing (an all-zero forward is refused by the API; should one
+  // appear anyway, the ELB answers 503 itself rather than spreading requests evenly [U]).
+  const weighted = forward.filter((f) => f.weight > 0);
+  if (weighted.length === 0) {
+    ctx.minute.counts.elb503 += requests;
+    return;
+  }
+  if (weighted.length === 1) {
+    routeToGroup(ctx, (weighted[0] as { targetGroupArn: string }).targetGroupArn, requests);
     return;
   }
   const perGroup = multinomial(
     ctx.rng,
     requests,
-    forward.map((f) => f.weight),
+    weighted.map((f) => f.weight),
   );
-  forward.forEach((f, i) => {
+  weighted.forEach((f, i) => {
     const n = perGroup[i] as number;
     if (n > 0) routeToGroup(ctx, f.targetGroupArn, n);
   });

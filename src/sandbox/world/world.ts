@@ -20,10 +20,12 @@ import { FaultEffects, faultFields } from './fault-effects.ts';
 import { FaultScheduler } from './fault-scheduler.ts';
 import { AwsFaults } from './faults.ts';
 import { registeredServicePort } from './initial-registration.ts';
+import { NodeInstances } from './instances.ts';
 import { REF, selectorMatches } from './kube-objects.ts';
 import { addCounts, type Counts, LbMinute, minuteDatapoints, sampleHealth, zeroCounts } from './metrics.ts';
-import { NOISE_PERIOD_MS, WorkloadNoise } from './noise.ts';
+import { healthByZone } from './metrics-zones.ts';
 import type { NodeInfo } from './nodes.ts';
+import { NOISE_PERIOD_MS, WorkloadNoise } from './noise.ts';
 import { createRandom, multinomial, poisson, type Random } from './prng.ts';
 import { type GroupPlan, groupPlan, routeRequests } from './traffic.ts';
 import { WorldClock } from './world-clock.ts';
@@ -68,6 +70,8 @@ export class World {
   readonly elbv2: Elbv2Model;
   readonly cloudwatch: CloudWatchModel;
   readonly clusters: ClusterSim[] = [];
+  /** The clusters' nodes as EC2 instances, for instance target groups. */
+  readonly instances = new NodeInstances(() => this.clusters);
   /** Virtual time the world calls "start" (faults' `at` counts from here). */
   readonly startedAt: number;
   /** Ground truth: cumulative counts per load balancer ARN and per target group ARN. */
@@ -110,7 +114,16 @@ export class World {
 
     this.elbv2 = this.clock.at(
       this.time,
-      () => new Elbv2Model({ clock: this.clock, account: s.account, region: s.region }),
+      () =>
+        new Elbv2Model({
+          clock: this.clock,
+          account: s.account,
+          region: s.region,
+          vpcCidrs: vpcCidrsOf(s),
+          // A pod's zone is its node's; instances are the nodes (world/instances.ts).
+          zoneOfIp: (ip) => this.clusters.find((c) => c.podsByIp.has(ip))?.podsByIp.get(ip)?.zone,
+          instances: this.instances,
+        }),
     );
     this.cloudwatch = this.clock.at(
       this.time,
@@ -150,7 +163,11 @@ export class World {
       if (e.type === 'health' || e.type === 'targets') this.plans.delete(e.targetGroupArn);
       else if (e.type === 'resources') this.plans.clear();
     });
-    this.elbv2.setProbe(({ id, port, at }) => this.clusterOfIp(id)?.probe(id, port, at) ?? 'timeout');
+    this.elbv2.setProbe(({ id, port, at }) =>
+      id.startsWith('i-')
+        ? this.instances.probe(id, port, at)
+        : (this.clusterOfIp(id)?.probe(id, port, at) ?? 'timeout'),
+    );
     this.clock.at(this.time, () => {
       for (const c of s.clusters) {
         const store = new ClusterStore({ name: c.name, clock: this.clock });
@@ -267,9 +284,15 @@ export class World {
       const port = targetPortOf(sp, p.containerPorts);
       if (port !== undefined) targets.push({ Id: p.ip, Port: port });
     }
+    // Pods outside the load balancer's VPC are registered for every enabled zone.
+    const zone = this.scenario.clusters.find((c) => c.name === reg.cluster)?.outsideVpc
+      ? { AvailabilityZone: 'all' }
+      : {};
     targets.sort((a, b) => (a.Id < b.Id ? -1 : 1));
-    for (let i = 0; i < targets.length; i += 200)
-      this.elbv2.registerTargets(targetGroupArn(this.scenario, tg.name), targets.slice(i, i + 200));
+    for (let i = 0; i < targets.length; i += 200) {
+      const batch = targets.slice(i, i + 200).map((t) => ({ ...t, ...zone }));
+      this.elbv2.registerTargets(targetGroupArn(this.scenario, tg.name), batch);
+    }
   }
 
   // ---------------------------------------------------------------- lookups
@@ -392,9 +415,11 @@ export class World {
     }
     let p = this.plans.get(tgArn);
     if (!p) {
-      p = groupPlan(this.elbv2.targetsOf(tgArn), (ip, port) => {
-        return this.clusterOfIp(ip)?.backend(ip, port) ?? { kind: 'gone' };
-      });
+      p = groupPlan(this.elbv2.targetsOf(tgArn), (ip, port) =>
+        ip.startsWith('i-')
+          ? this.instances.backend(ip, port)
+          : (this.clusterOfIp(ip)?.backend(ip, port) ?? { kind: 'gone' }),
+      );
       this.plans.set(tgArn, p);
     }
     return p;
@@ -419,7 +444,14 @@ export class World {
       const lbArn = this.elbv2.loadBalancerOf(tg.arn);
       if (!lbArn) continue;
       const p = this.plan(tg.arn);
-      sampleHealth(this.minute(lbArn).group(tg.arn), p.healthy, p.unhealthy, p.registered);
+      const zones = this.elbv2.loadBalancers.get(lbArn)?.zones.map((z) => z.ZoneName) ?? [];
+      sampleHealth(
+        this.minute(lbArn).group(tg.arn),
+        p.healthy,
+        p.unhealthy,
+        p.registered,
+        healthByZone(this.elbv2.targetsOf(tg.arn), zones),
+      );
     }
   }
 
@@ -427,7 +459,8 @@ export class World {
     for (const [lbArn, m] of this.minutes) {
       const { min, max } = this.scenario.metrics.lagMs;
       const lag = Math.round((min + this.rngLag.next() * (max - min)) / 1000) * 1000;
-      for (const d of minuteDatapoints(lbArn, m, start, start + MINUTE + lag)) this.cloudwatch.putDatum(d);
+      const zones = this.elbv2.loadBalancers.get(lbArn)?.zones.map((z) => z.ZoneName);
+      for (const d of minuteDatapoints(lbArn, m, start, start + MINUTE + lag, zones)) this.cloudwatch.putDatum(d);
       const groups = new Map<string, Counts>();
       addCounts(this.truthOf(lbArn), m.counts);
       for (const [tgArn, g] of m.groups) {
@@ -479,6 +512,15 @@ export class World {
   close(): void {
     for (const c of this.clusters) c.close();
   }
+}
+
+/**
+ * The load balancer VPC's CIDRs: by default 10.0.0.0/8, so every cluster is inside; with a cluster
+ * `outsideVpc`, the default VPC range 172.31.0.0/16 plus the pod ranges of the clusters inside.
+ */
+function vpcCidrsOf(s: Scenario): string[] | undefined {
+  if (!s.clusters.some((c) => c.outsideVpc)) return undefined;
+  return ['172.31.0.0/16', ...s.clusters.filter((c) => !c.outsideVpc).map((c) => c.podCidr)];
 }
 
 /** A scenario's initial registrations whose pods come from one cluster. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import {
   AddTagsCommand,
+  CreateListenerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
   DeregisterTargetsCommand,
@@ -184,11 +185,22 @@ describe('ELBv2 fidelity to AWS', () => {
       },
     };
     const forward = { Type: 'forward' as const, TargetGroupArn: w.blueArn };
+    // GIVEN an HTTPS listener (authenticate actions need one)
+    const https = await w.elb.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: w.lbArn,
+        Protocol: 'HTTPS',
+        Port: 443,
+        Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:000000000000:certificate/x' }],
+        DefaultActions: [forward],
+      }),
+    );
+    const listenerArn = https.Listeners![0]!.ListenerArn!;
     // WHEN orders are missing
     const missing = await rejection(
       w.elb.send(
         new CreateRuleCommand({
-          ListenerArn: w.listenerArn,
+          ListenerArn: listenerArn,
           Priority: 5,
           Conditions: [{ Field: 'path-pattern', Values: ['/a'] }],
           Actions: [auth, forward],
@@ -200,7 +212,7 @@ describe('ELBv2 fidelity to AWS', () => {
     const rule = (
       await w.elb.send(
         new CreateRuleCommand({
-          ListenerArn: w.listenerArn,
+          ListenerArn: listenerArn,
           Priority: 5,
           Conditions: [{ Field: 'path-pattern', Values: ['/a'] }],
           Actions: [
@@ -210,7 +222,8 @@ describe('ELBv2 fidelity to AWS', () => {
         }),
       )
     ).Rules![0]!;
-    // THEN stored in Order; a ModifyRule changing only the weights keeps the authenticate action verbatim
+    // THEN stored in Order; a ModifyRule changing only the weights (and keeping the hidden client
+    // secret with UseExistingClientSecret) keeps the authenticate action as it was
     assert.deepEqual(
       rule.Actions?.map((a) => `${a.Order} ${a.Type}`),
       ['1 authenticate-oidc', '2 forward'],
@@ -219,7 +232,10 @@ describe('ELBv2 fidelity to AWS', () => {
       new ModifyRuleCommand({
         RuleArn: rule.RuleArn,
         Actions: [
-          rule.Actions![0]!,
+          {
+            ...rule.Actions![0]!,
+            AuthenticateOidcConfig: { ...rule.Actions![0]!.AuthenticateOidcConfig!, UseExistingClientSecret: true },
+          },
           {
             Type: 'forward',
             Order: 2,
@@ -232,7 +248,9 @@ describe('ELBv2 fidelity to AWS', () => {
     assert.deepEqual(after.Actions?.[0], rule.Actions?.[0]);
     assert.equal(after.Actions?.[0]?.AuthenticateOidcConfig?.SessionTimeout, 3600);
     assert.equal(after.Actions?.[1]?.ForwardConfig?.TargetGroups?.[0]?.Weight, 3);
-    assert.deepEqual(after.Conditions, [{ Field: 'path-pattern', Values: ['/a'] }]);
+    assert.deepEqual(after.Conditions, [
+      { Field: 'path-pattern', Values: ['/a'], PathPatternConfig: { Values: ['/a'] } },
+    ]);
   });
 
   it('runs health events that fall due together in registration order', async () => {

@@ -3,6 +3,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsServer, startAwsServer } from '../../../src/sandbox/aws/server.ts';
 import { createElbv2Handler } from '../../../src/sandbox/elbv2/handler.ts';
 import { Elbv2Model } from '../../../src/sandbox/elbv2/model.ts';
+import type { Elbv2ModelOptions } from '../../../src/sandbox/elbv2/state.ts';
 import { createStsHandler, StsModel } from '../../../src/sandbox/sts/sts.ts';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { awsClientConfig } from '../../helpers/aws-env.ts';
@@ -25,9 +26,11 @@ export interface ElbWorld {
  * GIVEN-helper: an ALB `edge` with an HTTP:80 listener forwarding to `web-blue`, an unattached
  * `web-green`, both ip target groups on port 8080, served over HTTP on an ephemeral port.
  */
-export async function startElbWorld(o: { attachGreen?: boolean } = {}): Promise<ElbWorld> {
+export async function startElbWorld(
+  o: { attachGreen?: boolean; model?: Omit<Elbv2ModelOptions, 'clock'> } = {},
+): Promise<ElbWorld> {
   const clock = new ManualClock();
-  const model = new Elbv2Model({ clock });
+  const model = new Elbv2Model({ ...o.model, clock });
   const sts = new StsModel({ clock });
   const lbArn = model.createLoadBalancer({ Name: 'edge' }).arn;
   const blueArn = model.createTargetGroup({ Name: 'web-blue', Protocol: 'HTTP', Port: 8080, TargetType: 'ip' }).arn;
@@ -84,4 +87,13 @@ export async function rejection(
     return e as any;
   }
   throw new Error('expected the call to fail, it succeeded');
+}
+
+/** A forward action over `[arn, weight]` pairs, as a client writes it. */
+export function weightedForward(groups: ReadonlyArray<readonly [string, number]>, order?: number) {
+  return {
+    Type: 'forward' as const,
+    ...(order === undefined ? {} : { Order: order }),
+    ForwardConfig: { TargetGroups: groups.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })) },
+  };
 }

@@ -244,7 +244,7 @@ describe('ELBv2 listeners and rules over the real SDK', () => {
     );
   });
 
-  it('creates, modifies, reorders and deletes rules, keeping conditions verbatim', async () => {
+  it('creates, modifies, reorders and deletes rules, reading conditions back in both forms', async () => {
     // GIVEN
     const conditions = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*', '/v2/*'] } }];
     const created = await w.elb.send(
@@ -272,7 +272,8 @@ describe('ELBv2 listeners and rules over the real SDK', () => {
     const rule = rules.Rules!.find((r) => r.RuleArn === ruleArn)!;
     assert.equal(rule.Priority, '20');
     assert.equal(rule.IsDefault, false);
-    assert.deepEqual(rule.Conditions, conditions);
+    // A path-pattern condition reads back with the legacy Values next to its PathPatternConfig.
+    assert.deepEqual(rule.Conditions, [{ ...conditions[0], Values: ['/api/*', '/v2/*'] }]);
     assert.deepEqual(w.model.forwardTargets(ruleArn), [
       { targetGroupArn: w.blueArn, weight: 3 },
       { targetGroupArn: w.greenArn, weight: 7 },

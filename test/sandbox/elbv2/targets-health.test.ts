@@ -28,22 +28,37 @@ describe('ELBv2 targets and health', () => {
       (d) => `${d.Target?.Id}:${d.Target?.Port} ${d.TargetHealth?.State}/${d.TargetHealth?.Reason ?? '-'}`,
     );
 
-  it('takes a registered target through initial to healthy at HealthyThreshold × interval', async () => {
-    // GIVEN defaults: registration 10 s, interval 30 s, healthy threshold 5
-    await w.elb.send(new RegisterTargetsCommand({ TargetGroupArn: w.blueArn, Targets: [{ Id: '10.0.1.5' }] }));
-    assert.deepEqual(await health(w.blueArn), ['10.0.1.5:8080 initial/Elb.RegistrationInProgress']);
+  it('takes a registered target to healthy on its first passing check, not after HealthyThreshold', async () => {
+    // GIVEN defaults: registration 10 s, interval 30 s, healthy threshold 5; the second target's
+    // first check fails (ALB-guide: "After your target is registered, it must pass one health
+    // check to be considered healthy")
+    let firstOf6 = true;
+    w.model.setProbe(({ id }) => {
+      if (id !== '10.0.1.6' || !firstOf6) return 'pass';
+      firstOf6 = false;
+      return 'fail';
+    });
+    await w.elb.send(
+      new RegisterTargetsCommand({ TargetGroupArn: w.blueArn, Targets: [{ Id: '10.0.1.5' }, { Id: '10.0.1.6' }] }),
+    );
+    assert.deepEqual(await health(w.blueArn), [
+      '10.0.1.5:8080 initial/Elb.RegistrationInProgress',
+      '10.0.1.6:8080 initial/Elb.RegistrationInProgress',
+    ]);
     // WHEN the first check ran (t = 10 s)
-    w.model.advanceTo(w.clock.now() + 10 * s);
     await w.clock.advance(10 * s);
-    // THEN
-    assert.deepEqual(await health(w.blueArn), ['10.0.1.5:8080 initial/Elb.InitialHealthChecking']);
-    // WHEN the fifth passing check ran (t = 10 + 4 × 30 s)
-    await w.clock.advance(120 * s - 1);
-    assert.deepEqual(await health(w.blueArn), ['10.0.1.5:8080 initial/Elb.InitialHealthChecking']);
+    // THEN the passing target is healthy at once, the failing one still initial
+    assert.deepEqual(await health(w.blueArn), [
+      '10.0.1.5:8080 healthy/-',
+      '10.0.1.6:8080 initial/Elb.InitialHealthChecking',
+    ]);
+    // WHEN its second check passes (t = 40 s)
+    await w.clock.advance(30 * s - 1);
+    assert.equal((await health(w.blueArn))[1], '10.0.1.6:8080 initial/Elb.InitialHealthChecking');
     await w.clock.advance(1);
-    // THEN
-    assert.deepEqual(await health(w.blueArn), ['10.0.1.5:8080 healthy/-']);
-    assert.equal(w.model.healthyTargets(w.blueArn).length, 1);
+    // THEN one pass was enough for it too
+    assert.deepEqual(await health(w.blueArn), ['10.0.1.5:8080 healthy/-', '10.0.1.6:8080 healthy/-']);
+    assert.equal(w.model.healthyTargets(w.blueArn).length, 2);
   });
 
   it('marks a failing target unhealthy with the reason of its failures, and heals it', async () => {
@@ -219,7 +234,6 @@ describe('ELBv2 targets and health', () => {
       'targets',
       'actions:rule',
       'actions:listener',
-      'health:initial/Elb.InitialHealthChecking',
       'health:healthy/-',
     ]);
   });
