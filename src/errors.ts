@@ -10,6 +10,9 @@ export const ExitCode = {
   invalid: 2,
   rolledBack: 3,
   aborted: 4,
+  /** 128 + the signal's number, as shells report a process a signal ended. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -10,6 +10,8 @@ export interface CommandEntry {
   command: string;
   describe: string;
   builder: (y: Argv) => Argv;
+  /** Ctrl-C is how the command ends (it watches ctx.signal and exits 0), not an interruption (130). */
+  stopsOnSignal?: boolean;
   load: () => Promise<{ run: (args: any, ctx: CommandContext) => Promise<number> }>;
 }
 
@@ -77,6 +79,7 @@ export const commands: CommandEntry[] = [
           type: 'string',
           describe: "random seed 0–4294967295 (default: the scenario's seed, else 1); same seed, same run",
         }),
+    stopsOnSignal: true,
     load: () => import('./commands/sandbox.ts'),
   },
 ];
