@@ -10,6 +10,8 @@ export interface CommandEntry {
   command: string;
   describe: string;
   builder: (y: Argv) => Argv;
+  /** What the command's positional argument is, for the error when it is missing. */
+  needs?: { what: string; example: string };
   /** Ctrl-C is how the command ends (it watches ctx.signal and exits 0), not an interruption (130). */
   stopsOnSignal?: boolean;
   load: () => Promise<{ run: (args: any, ctx: CommandContext) => Promise<number> }>;
@@ -44,12 +46,17 @@ export const commands: CommandEntry[] = [
         default: undefined,
         describe: 'rollout or scenario YAML files, or directories of them',
       }),
+    needs: {
+      what: 'at least one file or directory to check',
+      example: 'cutover validate rollouts/ scenarios/default.yaml',
+    },
     load: () => import('./commands/validate.ts'),
   },
   {
     command: 'plan <file>',
     describe: 'Show the steps of a rollout: ALB weights per route and cluster, bake times, gates, duration',
     builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    needs: { what: 'a rollout file', example: 'cutover plan rollouts/sandbox-web.yaml' },
     load: () => import('./commands/plan.ts'),
   },
   {

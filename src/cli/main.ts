@@ -23,6 +23,11 @@ export async function main(argv: string[]): Promise<void> {
   if (code === ExitCode.interrupted || code === ExitCode.terminated) process.exit(code);
 }
 
+/** The exit codes, as --help lists them (README "CLI reference" has the same table). */
+export const EXIT_CODES =
+  'Exit codes: 0 done, 1 internal error (a bug), 2 invalid input or usage, 3 rolled back, 4 aborted by an ' +
+  'operator, 130 interrupted by Ctrl-C (SIGINT; the sandbox stops on it with 0), 143 stopped by SIGTERM.';
+
 /** Options every command takes; all of them take a value (`-o json`), which commandWord relies on. */
 const GLOBAL_OPTIONS = {
   output: {
@@ -99,10 +104,13 @@ async function parseAndRun(
 
   const parser = yargs()
     .scriptName('cutover')
+    // yargs' own messages in English whatever LANG says, like the rest of cutover's.
+    .locale('en')
     .usage('$0 <command> [options]\n\nMove live traffic between Kubernetes clusters behind an AWS ALB, in gated steps.')
     .options(GLOBAL_OPTIONS)
     .strict()
     .demandCommand(1, 'a command is required; see the list above')
+    .epilog(EXIT_CODES)
     .help()
     .alias('h', 'help')
     .version()
@@ -133,10 +141,24 @@ async function parseAndRun(
   if (usageError) {
     // No command: the list of them is the answer, then why it was printed.
     if (word === undefined) parser.showHelp((help) => writeStderr(`${help}\n\nerror: ${usageError}\n`));
-    else writeStderr(`error: ${usageError}\n(run 'cutover ${word} --help' for usage)\n`);
+    else
+      writeStderr(
+        `error: ${missingArgument(word, usageError) ?? usageError}\n(run 'cutover ${word} --help' for usage)\n`,
+      );
     return ExitCode.invalid;
   }
   return exit;
+}
+
+/**
+ * A command run without its positional argument, in cutover's words: what it needs and an example
+ * (yargs says "Not enough non-option arguments: got 0, need at least 1" or "Missing required argument").
+ */
+function missingArgument(word: string, yargsMessage: string): string | undefined {
+  const entry = commands.find((c) => c.command.split(' ')[0] === word);
+  const missing = /^(Not enough non-option arguments|Missing required argument)/.test(yargsMessage);
+  if (!entry?.needs || !missing) return undefined;
+  return `"cutover ${word}" needs ${entry.needs.what} (got none)\nexample: ${entry.needs.example}`;
 }
 
 /** The command a command line names: its first positional argument (options may come first). */
