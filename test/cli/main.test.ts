@@ -25,6 +25,7 @@ describe('cutover CLI shell', () => {
     for (const c of ['validate', 'plan', 'schema', 'sandbox']) assert.match(r.stdout, new RegExp(`cutover ${c}`));
     assert.match(r.stdout, /--output/);
     assert.match(r.stdout, /--log-level/);
+    assert.match(r.stdout, /\nExit codes: 0 done, 1 internal error[\s\S]*130 interrupted by Ctrl-C/);
   });
 
   it('rejects an unknown command with exit 2, the commands, and no stack trace', async () => {
