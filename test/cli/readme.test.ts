@@ -7,9 +7,9 @@ import { ExitCode } from '../../src/errors.ts';
 import { REPO_ROOT } from '../helpers/run-cli.ts';
 
 describe('README CLI reference', () => {
-  it('matches what `cutover <command> --help` prints for every command (run npm run gen:docs)', () => {
+  it('matches what `cutover <command> --help` prints for every command (run npm run gen:docs)', async () => {
     const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
-    assert.equal(readme, withCliReference(readme));
+    assert.equal(readme, await withCliReference(readme));
   });
 
   it('starts with the quickstart commands a fresh clone needs', () => {
