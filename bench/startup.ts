@@ -1,7 +1,8 @@
 /**
  * Start-up cost of the CLI against bare Node in the same run: `node -e 0` is the floor every
  * command pays; the difference is cutover's own start-up. Runs the compiled entry (bin/cutover.js,
- * built by `npm ci`'s prepare step), as `npx cutover` does.
+ * built by `npm ci`'s prepare step) directly, and once through `npx cutover` to show what npx's
+ * own start-up adds.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,8 @@ import { summarize, table, timeCommand } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
+/** npx from PATH, as a user types it. */
+const npx = 'npx';
 
 export function benchStartup(runs = 15): string {
   if (!existsSync(`${root}dist/cli/main.js`)) throw new Error('dist/ is missing: run `npm run build` first');
@@ -18,14 +21,15 @@ export function benchStartup(runs = 15): string {
         .filter((f) => f.endsWith('.yaml'))
         .map((f) => `rollouts/${f}`)
     : [];
-  const cases: [string, string[]][] = [
-    ['node -e 0 (baseline)', ['-e', '0']],
-    ['cutover --help', ['bin/cutover.js', '--help']],
-    ['cutover --version', ['bin/cutover.js', '--version']],
+  const cases: [string, string, string[]][] = [
+    ['node -e 0 (baseline)', node, ['-e', '0']],
+    ['node bin/cutover.js --help', node, ['bin/cutover.js', '--help']],
+    ['npx cutover --help', npx, ['--no-install', 'cutover', '--help']],
+    ['cutover --version', node, ['bin/cutover.js', '--version']],
   ];
   if (rollouts.length)
-    cases.push([`cutover validate (${rollouts.length} files)`, ['bin/cutover.js', 'validate', ...rollouts]]);
-  return startupTable(cases.map(([name, args]) => ({ name, samples: timeCommand(node, args, runs, root) })));
+    cases.push([`cutover validate (${rollouts.length} files)`, node, ['bin/cutover.js', 'validate', ...rollouts]]);
+  return startupTable(cases.map(([name, cmd, args]) => ({ name, samples: timeCommand(cmd, args, runs, root) })));
 }
 
 /**

@@ -4,10 +4,10 @@
 // - README's CLI reference, from `cutover <command> --help` of every command in src/cli/commands.ts.
 // `--check` writes nothing and exits 1 when anything is out of date.
 // Run: node --import tsx scripts/gen-docs.ts [--check]   (npm run gen:docs)
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from '../src/cli/commands.ts';
+import { runCli } from '../src/cli/main.ts';
 import {
   renderScenarioReference,
   SCENARIO_REFERENCE_END,
@@ -51,26 +51,31 @@ const CLI_START = '<!-- cli-reference:start -->';
 const CLI_END = '<!-- cli-reference:end -->';
 
 /** The help text of every command, as `cutover <command> --help` prints it (100 columns). */
-export function renderCliReference(): string {
-  const bin = fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url));
-  const parts = commands.map((c) => {
+export async function renderCliReference(): Promise<string> {
+  const parts: string[] = [];
+  for (const c of commands) {
     const name = c.command.split(' ')[0] as string;
-    const env = { ...process.env, NO_COLOR: '1', COLUMNS: '100' };
-    const r = spawnSync(process.execPath, ['--import', 'tsx', bin, name, '--help'], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`cutover ${name} --help exited ${r.status}: ${r.stderr}`);
-    return `### \`cutover ${c.command}\`\n\n${c.describe}.\n\n\`\`\`text\n${r.stdout.trimEnd()}\n\`\`\`\n`;
-  });
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli([name, '--help'], {
+      stdout: { write: (t: string) => (stdout += t), columns: 100 },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    if (code !== 0) throw new Error(`cutover ${name} --help exited ${code}: ${stderr}`);
+    parts.push(`### \`cutover ${c.command}\`\n\n${c.describe}.\n\n\`\`\`text\n${stdout.trimEnd()}\n\`\`\`\n`);
+  }
   return `${CLI_START}\n${parts.join('\n')}${CLI_END}`;
 }
 
-export function withCliReference(readme: string): string {
-  return replaceBetween(readme, CLI_START, CLI_END, renderCliReference());
+export async function withCliReference(readme: string): Promise<string> {
+  return replaceBetween(readme, CLI_START, CLI_END, await renderCliReference());
 }
 
 if (isMain(import.meta.url)) {
   const readme = readFileSync(readmePath, 'utf8');
   const wanted = {
-    [readmePath]: withCliReference(withScenarioReference(withReference(readme))),
+    [readmePath]: await withCliReference(withScenarioReference(withReference(readme))),
     [schemaPath]: schemaFileText(),
     [scenarioSchemaPath]: scenarioSchemaFileText(),
   };

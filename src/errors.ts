@@ -10,6 +10,9 @@ export const ExitCode = {
   invalid: 2,
   rolledBack: 3,
   aborted: 4,
+  /** 128 + the signal's number, as shells report a process a signal ended. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -56,12 +59,12 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`;
 }
 
-/** One or more problems in input files. Exit 2. */
+/** One or more problems in input files. Exit 2. `summary` replaces the last line (`3 errors found`). */
 export class InvalidInputError extends CutoverError {
   readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[]) {
+  constructor(diagnostics: Diagnostic[], summary?: string) {
     const n = diagnostics.filter((d) => d.severity === 'error').length;
-    super('E_INVALID_INPUT', `${plural(n, 'error')} found`, { exitCode: ExitCode.invalid });
+    super('E_INVALID_INPUT', summary ?? `${plural(n, 'error')} found`, { exitCode: ExitCode.invalid });
     this.diagnostics = diagnostics;
   }
 }

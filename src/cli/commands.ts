@@ -10,6 +10,10 @@ export interface CommandEntry {
   command: string;
   describe: string;
   builder: (y: Argv) => Argv;
+  /** What the command's positional argument is, for the error when it is missing. */
+  needs?: { what: string; example: string };
+  /** Ctrl-C is how the command ends (it watches ctx.signal and exits 0), not an interruption (130). */
+  stopsOnSignal?: boolean;
   load: () => Promise<{ run: (args: any, ctx: CommandContext) => Promise<number> }>;
 }
 
@@ -17,7 +21,7 @@ export interface CommandEntry {
  * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
  * rather than "unknown command".
  */
-export const NOT_BUILT = ['run', 'status', 'pause', 'resume', 'promote', 'abort', 'bind', 'agent', 'demo'] as const;
+export const NOT_BUILT = ['run', 'status', 'pause', 'resume', 'promote', 'abort', 'demo'] as const;
 
 export const commands: CommandEntry[] = [
   {
@@ -31,12 +35,17 @@ export const commands: CommandEntry[] = [
         default: undefined,
         describe: 'rollout or scenario YAML files, or directories of them',
       }),
+    needs: {
+      what: 'at least one file or directory to check',
+      example: 'cutover validate rollouts/ scenarios/default.yaml',
+    },
     load: () => import('./commands/validate.ts'),
   },
   {
     command: 'plan <file>',
     describe: 'Show the steps of a rollout: ALB weights per route and cluster, bake times, gates, duration',
     builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    needs: { what: 'a rollout file', example: 'cutover plan rollouts/sandbox-web.yaml' },
     load: () => import('./commands/plan.ts'),
   },
   {
@@ -98,6 +107,7 @@ export const commands: CommandEntry[] = [
           type: 'string',
           describe: 'namespace of the Lease (default: POD_NAMESPACE, else cutover-system)',
         }),
+    stopsOnSignal: true,
     load: () => import('./commands/agent.ts'),
   },
   {
@@ -157,6 +167,7 @@ export const commands: CommandEntry[] = [
           type: 'string',
           describe: "random seed 0–4294967295 (default: the scenario's seed, else 1); same seed, same run",
         }),
+    stopsOnSignal: true,
     load: () => import('./commands/sandbox.ts'),
   },
 ];

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
+import type { TextStream } from './io.ts';
 import { colorAllowed } from './output.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -9,14 +10,16 @@ const require = createRequire(import.meta.url);
 
 /**
  * pino to stderr: JSON lines when stderr is not a terminal (CI, files, log shippers), readable
- * lines when it is. Loaded on first use so commands that never log do not pay for it.
+ * lines when it is. Loaded on first use so commands that never log do not pay for it. `stderr` other
+ * than the process's own (a test's buffer) gets the JSON lines.
  */
-export function createLogger(level: LogLevel, env = process.env): Logger {
+export function createLogger(level: LogLevel, env = process.env, stderr: TextStream = process.stderr): Logger {
   const pino = require('pino') as typeof import('pino');
   const redact = {
     paths: ['*.secretAccessKey', '*.sessionToken', '*.token', '*.SecretAccessKey', '*.SessionToken'],
     censor: '[redacted]',
   };
+  if (stderr !== process.stderr) return pino.default({ level, redact }, stderr as import('pino').DestinationStream);
   if (process.stderr.isTTY) {
     const pretty = require('pino-pretty') as typeof import('pino-pretty');
     const stream = pretty.build({

@@ -2,6 +2,7 @@ import { ExitCode, InvalidInputError, isCutoverError, showValue } from '../error
 import { didYouMean } from '../spec/did-you-mean.ts';
 import { commands, NOT_BUILT } from './commands.ts';
 import type { CommandContext, OutputFormat } from './context.ts';
+import { type CliIo, processIo } from './io.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.ts';
 import { createOutput, printDiagnostics, type Write } from './output.ts';
 
@@ -12,11 +13,20 @@ interface GlobalArgs {
 
 /**
  * The cutover command line. Parses, wires, and maps errors to exit codes — the only place that
- * does (0 done, 1 internal error, 2 invalid input or usage, 3 rolled back, 4 aborted).
+ * does (0 done, 1 internal error, 2 invalid input or usage, 3 rolled back, 4 aborted, 130
+ * interrupted by Ctrl-C, 143 by SIGTERM).
  */
 export async function main(argv: string[]): Promise<void> {
-  process.exitCode = await runCli(argv);
+  const code = await runCli(argv);
+  process.exitCode = code;
+  // An interrupted command may still hold the event loop (a read that never ends): stop now.
+  if (code === ExitCode.interrupted || code === ExitCode.terminated) process.exit(code);
 }
+
+/** The exit codes, as --help lists them (README "CLI reference" has the same table). */
+export const EXIT_CODES =
+  'Exit codes: 0 done, 1 internal error (a bug), 2 invalid input or usage, 3 rolled back, 4 aborted by an ' +
+  'operator, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM; the long-running sandbox and agent stop on either with 0.';
 
 /** Options every command takes; all of them take a value (`-o json`), which commandWord relies on. */
 const GLOBAL_OPTIONS = {
@@ -29,31 +39,82 @@ const GLOBAL_OPTIONS = {
   'log-level': { choices: LOG_LEVELS, default: 'warn' as LogLevel, describe: 'stderr log level' },
 };
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * Runs one command line and resolves with its exit code. `io` replaces what it takes from the
+ * process (tests run it in-process with buffers); it never exits the process.
+ */
+export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const { stdout, stderr, env, cwd } = { ...processIo(), ...io };
+  const writeStderr: Write = (text) => {
+    stderr.write(text);
+  };
   const word = await commandWord(argv);
   const unknown = word === undefined ? undefined : unknownCommand(word);
   if (unknown) {
     writeStderr(`error: ${unknown}\n`);
     return ExitCode.invalid;
   }
+  const abort = new AbortController();
+  // Ctrl-C ends a command with 130 (SIGTERM 143) at once, unless the command stops on it by design.
+  let stopsOnSignal = false;
+  let interrupted!: (code: number) => void;
+  const interruption = new Promise<number>((resolve) => {
+    interrupted = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    abort.abort(new Error(`interrupted by ${signal}`));
+    if (stopsOnSignal) return;
+    writeStderr(`error: interrupted by ${signal}${word ? ` before "cutover ${word}" finished` : ''}\n`);
+    interrupted(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await Promise.race([
+      parseAndRun(argv, word, { stdout, stderr, writeStderr, env, cwd }, abort.signal, () => {
+        stopsOnSignal = true;
+      }),
+      interruption,
+    ]);
+  } catch (e) {
+    // Only the environment turns stacks on: an argument (a file called `debug`) must not.
+    return reportError(e, env.CUTOVER_DEBUG === '1', writeStderr);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+interface RunIo extends CliIo {
+  writeStderr: Write;
+}
+
+/** Parses `argv` with yargs and runs the command it names; resolves with the exit code. */
+async function parseAndRun(
+  argv: string[],
+  word: string | undefined,
+  io: RunIo,
+  signal: AbortSignal,
+  onStopsOnSignal: () => void,
+): Promise<number> {
+  const { stdout, writeStderr } = io;
   const { default: yargs } = await import('yargs');
   let exit: number = ExitCode.ok;
   let usageError: string | undefined;
-  const abort = new AbortController();
-  const onSignal = () => abort.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
-  const parser = yargs(argv)
+  const parser = yargs()
     .scriptName('cutover')
+    // yargs' own messages in English whatever LANG says, like the rest of cutover's.
+    .locale('en')
     .usage('$0 <command> [options]\n\nMove live traffic between Kubernetes clusters behind an AWS ALB, in gated steps.')
     .options(GLOBAL_OPTIONS)
     .strict()
     .demandCommand(1, 'a command is required; see the list above')
+    .epilog(EXIT_CODES)
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
@@ -64,29 +125,40 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     parser.command(c.command, c.describe, c.builder, async (args) => {
       // With exitProcess(false) yargs still calls the handler after a validation failure.
       if (usageError) return;
-      const g = args as unknown as GlobalArgs;
-      const ctx = makeContext(g, env, abort.signal);
+      if (c.stopsOnSignal) onStopsOnSignal();
+      const ctx = makeContext(args as unknown as GlobalArgs, io, signal);
       const mod = await c.load();
       exit = await mod.run(args, ctx);
     });
   }
 
-  try {
-    await parser.parseAsync();
-    if (usageError) {
-      // No command: the list of them is the answer, then why it was printed.
-      if (word === undefined) parser.showHelp((help) => writeStderr(`${help}\n\nerror: ${usageError}\n`));
-      else writeStderr(`error: ${usageError}\n(run 'cutover ${word} --help' for usage)\n`);
-      return ExitCode.invalid;
-    }
-    return exit;
-  } catch (e) {
-    // Only the environment turns stacks on: an argument (a file called `debug`) must not.
-    return reportError(e, env.CUTOVER_DEBUG === '1');
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+  // With a callback yargs hands over what it would print (--help, --version) instead of printing it.
+  let printed = '';
+  await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+    printed = output;
+  });
+  if (printed && !usageError) stdout.write(`${printed}\n`);
+  if (usageError) {
+    // No command: the list of them is the answer, then why it was printed.
+    if (word === undefined) parser.showHelp((help) => writeStderr(`${help}\n\nerror: ${usageError}\n`));
+    else
+      writeStderr(
+        `error: ${missingArgument(word, usageError) ?? usageError}\n(run 'cutover ${word} --help' for usage)\n`,
+      );
+    return ExitCode.invalid;
   }
+  return exit;
+}
+
+/**
+ * A command run without its positional argument, in cutover's words: what it needs and an example
+ * (yargs says "Not enough non-option arguments: got 0, need at least 1" or "Missing required argument").
+ */
+function missingArgument(word: string, yargsMessage: string): string | undefined {
+  const entry = commands.find((c) => c.command.split(' ')[0] === word);
+  const missing = /^(Not enough non-option arguments|Missing required argument)/.test(yargsMessage);
+  if (!entry?.needs || !missing) return undefined;
+  return `"cutover ${word}" needs ${entry.needs.what} (got none)\nexample: ${entry.needs.example}`;
 }
 
 /** The command a command line names: its first positional argument (options may come first). */
@@ -115,21 +187,17 @@ export function unknownCommand(word: string): string | undefined {
   return `unknown command ${showValue(word)}; did you mean "${guess}"?${notBuilt}`;
 }
 
-const writeStderr: Write = (text) => {
-  process.stderr.write(text);
-};
-
-function makeContext(g: GlobalArgs, env: NodeJS.ProcessEnv, signal: AbortSignal): CommandContext {
+function makeContext(g: GlobalArgs, io: RunIo, signal: AbortSignal): CommandContext {
   let log: CommandContext['log'] | undefined;
   return {
-    out: createOutput(g.output, process.stdout),
+    out: createOutput(g.output, io.stdout),
     get log() {
-      log ??= createLogger(g.logLevel, env);
+      log ??= createLogger(g.logLevel, io.env, io.stderr);
       return log;
     },
-    diag: (diagnostics) => printDiagnostics(writeStderr, diagnostics),
-    cwd: process.cwd(),
-    env,
+    diag: (diagnostics) => printDiagnostics(io.writeStderr, diagnostics),
+    cwd: io.cwd,
+    env: io.env,
     signal,
   };
 }
@@ -139,7 +207,7 @@ function makeContext(g: GlobalArgs, env: NodeJS.ProcessEnv, signal: AbortSignal)
  * errors without a stack (their own exit code, e.g. 3 rolled back, 4 aborted), anything else as
  * a bug (exit 1). `debug` (CUTOVER_DEBUG=1) adds the stack.
  */
-export function reportError(e: unknown, debug: boolean, write: Write = writeStderr): number {
+export function reportError(e: unknown, debug: boolean, write: Write): number {
   if (e instanceof InvalidInputError) {
     printDiagnostics(write, e.diagnostics);
     write(`${e.message}\n`);

@@ -1,7 +1,8 @@
 import { type Diagnostic, formatDiagnostic } from '../errors.ts';
 import type { Output, OutputFormat } from './context.ts';
+import type { TextStream } from './io.ts';
 
-export function createOutput(format: OutputFormat, stream: NodeJS.WriteStream = process.stdout): Output {
+export function createOutput(format: OutputFormat, stream: TextStream = process.stdout): Output {
   return {
     format,
     isTTY: Boolean(stream.isTTY),

@@ -67,6 +67,7 @@ export class AgentCluster {
   readonly pods: Cache<V1Pod>;
   readonly nodes: Cache<V1Node>;
   private stopped = false;
+  private eventSeq = 0;
 
   constructor(private readonly o: AgentClusterOptions) {
     const { kc, api } = o;
@@ -177,7 +178,11 @@ export class AgentCluster {
     await this.core.createNamespacedEvent({
       namespace: ns,
       body: {
-        metadata: { generateName: `${binding.metadata.name}.`, namespace: ns },
+        // As client-go's recorder names events: the object's name and a unique hex suffix.
+        metadata: {
+          name: `${binding.metadata.name}.${(now.getTime() * 1000 + (this.eventSeq++ % 1000)).toString(16)}`,
+          namespace: ns,
+        },
         involvedObject: {
           apiVersion: `${this.o.api.group}/${this.o.api.version}`,
           kind: 'TargetGroupBinding',

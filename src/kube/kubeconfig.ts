@@ -1,18 +1,37 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { CutoverError } from '../errors.ts';
 
 /**
- * The kubeconfig as kubectl reads it (KUBECONFIG, else ~/.kube/config, else in-cluster service
- * account), switched to `context` when given. A context that does not exist is a usage error
- * naming the ones that do.
+ * The kubeconfig as kubectl finds it — the files in KUBECONFIG (merged, first one wins), else
+ * ~/.kube/config, else the in-cluster service account — switched to `context` when given. A
+ * context that does not exist is a usage error naming the ones that do. `env` is passed in (not
+ * read from process.env) so a command runs against the environment it was given.
  */
-export function loadKubeConfig(context?: string): KubeConfig {
+export function loadKubeConfig(context: string | undefined, env: NodeJS.ProcessEnv): KubeConfig {
   const kc = new KubeConfig();
+  const files = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  const home = env.HOME ? join(env.HOME, '.kube', 'config') : undefined;
+  const where = files.length ? files.join(delimiter) : (home ?? '~/.kube/config');
   try {
-    kc.loadFromDefault();
+    if (files.length) {
+      kc.loadFromFile(files[0]!);
+      for (const f of files.slice(1)) {
+        const more = new KubeConfig();
+        more.loadFromFile(f);
+        kc.mergeConfig(more, true);
+      }
+    } else if (home && existsSync(home)) {
+      kc.loadFromFile(home);
+    } else if (env.KUBERNETES_SERVICE_HOST) {
+      kc.loadFromCluster();
+    } else {
+      throw new Error('no KUBECONFIG, no ~/.kube/config and not running in a cluster');
+    }
   } catch (e) {
     throw new CutoverError('E_KUBECONFIG', 'cannot read the kubeconfig', {
-      value: process.env.KUBECONFIG ?? '~/.kube/config',
+      value: where,
       hint: `set KUBECONFIG to a readable kubeconfig (${e instanceof Error ? e.message : String(e)})`,
     });
   }

@@ -48,19 +48,33 @@ export async function loadRolloutFile(path: string): Promise<LoadedRollout> {
 }
 
 /**
- * A file's text, or the diagnostic for why it cannot be read (`cannot read file (ENOENT)`); a
- * directory is said to be one (`cutover validate` takes directories, other commands one file).
+ * A file's text, or the diagnostic for why it cannot be read, in words (`does not exist`,
+ * `permission denied`); a directory is said to be one (`cutover validate` takes directories,
+ * other commands one file).
  */
 export async function readText(path: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
   try {
     return { text: await readFile(path, 'utf8') };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    const message =
-      code === 'EISDIR'
-        ? 'is a directory, not a file (got a directory; this command takes one file — cutover validate takes directories)'
-        : `cannot read file (${code})`;
+    const message = unreadable((e as NodeJS.ErrnoException).code ?? 'unknown error');
     return { diagnostic: { file: path, line: 1, col: 1, severity: 'error', message } };
+  }
+}
+
+/** Why a file cannot be read, for people; the errno code stays in brackets for searches. */
+export function unreadable(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'file does not exist (ENOENT; check the path, relative paths start at the current directory)';
+    case 'ENOTDIR':
+      return 'file does not exist (ENOTDIR; a part of the path is a file, not a directory)';
+    case 'EACCES':
+    case 'EPERM':
+      return `file cannot be read: permission denied (${code}; it needs read permission for you, e.g. chmod u+r)`;
+    case 'EISDIR':
+      return 'is a directory, not a file (got a directory; this command takes one file — cutover validate takes directories)';
+    default:
+      return `cannot read file (${code})`;
   }
 }
 

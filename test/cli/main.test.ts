@@ -25,12 +25,13 @@ describe('cutover CLI shell', () => {
     for (const c of ['validate', 'plan', 'schema', 'sandbox']) assert.match(r.stdout, new RegExp(`cutover ${c}`));
     assert.match(r.stdout, /--output/);
     assert.match(r.stdout, /--log-level/);
+    assert.match(r.stdout, /\nExit codes: 0 done, 1 internal error[\s\S]*130 interrupted by Ctrl-C/);
   });
 
   it('rejects an unknown command with exit 2, the commands, and no stack trace', async () => {
     const r = await runCli(['frobnicate']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'error: unknown command "frobnicate"; commands: validate, plan, schema, sandbox\n');
+    assert.equal(r.stderr, 'error: unknown command "frobnicate"; commands: validate, plan, schema, agent, bind, iam-policy, sandbox\n');
   });
 
   it('GIVEN a mistyped command THEN "did you mean" the command (options may come first)', async () => {

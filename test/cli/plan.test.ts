@@ -161,9 +161,22 @@ describe('cutover plan', () => {
     );
   });
 
-  it('GIVEN a missing file THEN exit 2', async () => {
+  it('GIVEN a missing file THEN says it does not exist, exit 2', async () => {
     const r = await runCli(['plan', 'test/plan/fixtures/nope.yaml']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /nope\.yaml:1:1: error: cannot read file \(ENOENT\)/);
+    assert.equal(
+      r.stderr,
+      'test/plan/fixtures/nope.yaml:1:1: error: file does not exist (ENOENT; check the path, relative paths start at the current directory)\n1 error found\n',
+    );
+  });
+
+  it('GIVEN no file THEN a usage error saying a rollout file is needed, with an example', async () => {
+    // Before: "Missing required argument: file".
+    const r = await runCli(['plan']);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^error: "cutover plan" needs a rollout file \(got none\)\nexample: cutover plan rollouts\/sandbox-web\.yaml\n/,
+    );
   });
 });

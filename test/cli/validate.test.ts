@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { unreadable } from '../../src/spec/load.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const BAD = 'test/spec/fixtures/invalid/53-weight-over-100.yaml';
@@ -47,8 +48,9 @@ describe('cutover validate', () => {
     assert.equal(r.stdout, 'ok rollouts/sandbox-web.yaml (sandbox-web: 1 route, 4 steps)\n');
     assert.deepEqual(r.stderr.trimEnd().split('\n'), [
       `${BAD}:23:16: error: spec.steps[1].weight must be between 0 and 100 (got 150; use a percent such as 25)`,
-      'no/such.yaml:1:1: error: cannot read file (ENOENT)',
-      '2 errors found',
+      'no/such.yaml:1:1: error: file does not exist (ENOENT; check the path, relative paths start at the current directory)',
+      // Before: "2 errors found", without how many of the files failed.
+      '2 of 3 files have errors (2 errors)',
     ]);
   });
 
@@ -126,9 +128,52 @@ describe('cutover validate', () => {
     assert.doesNotMatch(r.stdout, /default: \[\]/);
   });
 
-  it('requires at least one file (usage error, exit 2)', async () => {
-    const r = await runCli(['validate']);
+  it('GIVEN no file THEN a usage error saying what is missing, with an example, exit 2', async () => {
+    // Before: "Not enough non-option arguments: got 0, need at least 1".
+    const r = await runCli(['validate', '-o', 'json']);
     assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'error: "cutover validate" needs at least one file or directory to check (got none)\n' +
+        'example: cutover validate rollouts/ scenarios/default.yaml\n' +
+        "(run 'cutover validate --help' for usage)\n",
+    );
+    assert.equal(r.stdout, '');
+  });
+
+  it('GIVEN files it cannot read THEN says why in words: missing, or a file used as a directory', async () => {
+    // Before: "cannot read file (ENOENT)".
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-unreadable-'));
+    const file = join(dir, 'a.yaml');
+    writeFileSync(file, 'x: 1\n');
+    const r = await runCli(['validate', join(dir, 'gone.yaml'), join(file, 'x.yaml')]);
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+      `${join(dir, 'gone.yaml')}:1:1: error: file does not exist (ENOENT; check the path, relative paths start at the current directory)`,
+      `${join(file, 'x.yaml')}:1:1: error: file does not exist (ENOTDIR; a part of the path is a file, not a directory)`,
+      '2 of 2 files have errors (2 errors)',
+    ]);
+  });
+
+  it('GIVEN a file without read permission THEN "permission denied" and how to fix it', () => {
+    // (Tests may run as root, who reads any file: the words are checked for the error code.)
+    assert.equal(
+      unreadable('EACCES'),
+      'file cannot be read: permission denied (EACCES; it needs read permission for you, e.g. chmod u+r)',
+    );
+    assert.equal(unreadable('EIO'), 'cannot read file (EIO)');
+  });
+
+  it('GIVEN a directory with failing files THEN it ends with how many of its files failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-dir-'));
+    const good = readFileSync('rollouts/sandbox-web.yaml', 'utf8');
+    writeFileSync(join(dir, 'a.yaml'), good);
+    writeFileSync(join(dir, 'b.yaml'), good.replace('weight: 25', 'weight: 250'));
+    writeFileSync(join(dir, 'c.yml'), 'kind: Nope\n');
+    const r = await runCli(['validate', dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /^ok .*a\.yaml /);
+    assert.match(r.stderr, /\n2 of 3 files have errors \(\d+ errors?\)\n$/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli as runCliInProcess } from '../../src/cli/main.ts';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,11 +11,47 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  cwd?: string;
+  /** Added to the test's environment (NO_COLOR=1 is always set). */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `cutover <args>` in this process (the same runCli the binary calls), capturing stdout and
+ * stderr: the way to test what the CLI prints and its exit code. What only the real process
+ * shows (signals, the exit status, start-up) is for runCliProcess.
+ */
+export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    cwd: opts.cwd ?? ROOT,
+  };
+  const limit = opts.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cutover ${args.join(' ')} ran over ${limit} ms`)), limit);
+  });
+  try {
+    const code = await Promise.race([runCliInProcess(args, io), timeout]);
+    // Servers the command closed leave the active handles a turn later, as at a process's exit.
+    await new Promise((r) => setImmediate(r));
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs `cutover <args>` from source in a child process, as a user would run it. */
-export function runCli(
+export function runCliProcess(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
-): Promise<CliResult> {
+  opts: CliOptions & { input?: string } = {},
+): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
@@ -31,9 +68,9 @@ export function runCli(
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(opts.input ?? '');
   });

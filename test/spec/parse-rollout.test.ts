@@ -203,12 +203,18 @@ describe('loadRolloutFile and specHash', () => {
     });
   });
 
-  it('reports an unreadable file as a diagnostic at 1:1', async () => {
+  it('reports a missing file as a diagnostic at 1:1 saying it does not exist', async () => {
     const missing = join(dir, 'missing.yaml');
     await assert.rejects(loadRolloutFile(missing), (e: unknown) => {
       assert.ok(e instanceof InvalidInputError);
       assert.deepEqual(e.diagnostics, [
-        { file: missing, line: 1, col: 1, severity: 'error', message: 'cannot read file (ENOENT)' },
+        {
+          file: missing,
+          line: 1,
+          col: 1,
+          severity: 'error',
+          message: 'file does not exist (ENOENT; check the path, relative paths start at the current directory)',
+        },
       ]);
       return true;
     });

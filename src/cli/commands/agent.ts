@@ -36,7 +36,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   }
   const resyncMs = parseDuration(args.resync);
   const clock = clockFromEnv(ctx.env);
-  const kc = loadKubeConfig(args.context);
+  const kc = loadKubeConfig(args.context, ctx.env);
   if (args.installCrds) await installBindingCrds(kc, api);
   const elb = agentElbClient(region);
   let controller: AgentController | undefined;

@@ -40,7 +40,7 @@ export async function run(args: BindArgs, ctx: CommandContext): Promise<number> 
   }
   const applied: Array<{ cluster: string; binding: string }> = [];
   for (const c of plan) {
-    const kc = loadKubeConfig(c.context);
+    const kc = loadKubeConfig(c.context, ctx.env);
     for (const b of c.bindings) {
       await applyCustomObject(kc, b, 'targetgroupbindings');
       applied.push({ cluster: c.cluster, binding: `${b.metadata.namespace}/${b.metadata.name}` });

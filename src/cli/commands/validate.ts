@@ -46,9 +46,16 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   for (const r of results) if (r.ok) ctx.out.line(`ok ${r.file} (${r.summary})`);
   const diagnostics = results.flatMap((r) => r.diagnostics);
   // Errors go through the one error path (src/cli/main.ts prints them and the count, exit 2).
-  if (!allOk) throw new InvalidInputError(diagnostics);
+  if (!allOk) throw new InvalidInputError(diagnostics, results.length > 1 ? failedFiles(results) : undefined);
   ctx.diag(diagnostics);
   return ExitCode.ok;
+}
+
+/** The last line of a run over several files: `2 of 5 files have errors (7 errors)`. */
+function failedFiles(results: FileResult[]): string {
+  const failed = results.filter((r) => !r.ok).length;
+  const errors = results.flatMap((r) => r.diagnostics).filter((d) => d.severity === 'error').length;
+  return `${failed} of ${plural(results.length, 'file')} ${failed === 1 ? 'has' : 'have'} errors (${plural(errors, 'error')})`;
 }
 
 async function check(file: string, cwd: string): Promise<FileResult> {

@@ -1,0 +1,20 @@
+/** A text stream the CLI writes to: process.stdout / process.stderr, or a test's buffer. */
+export interface TextStream {
+  write(text: string): unknown;
+  /** A terminal (live progress, readable logs)? */
+  readonly isTTY?: boolean;
+  /** Terminal width, for help text. */
+  readonly columns?: number;
+}
+
+/** Everything the CLI takes from its process, so it also runs in-process (tests) with other values. */
+export interface CliIo {
+  stdout: TextStream;
+  stderr: TextStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
