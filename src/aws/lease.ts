@@ -91,7 +91,8 @@ export class LeaseKeeper {
   }
 
   private async confirm(arn: string, lease: Lease): Promise<Lease> {
-    await this.o.clock.sleep(this.o.settleMs ?? DEFAULT_SETTLE_MS);
+    const settle = this.o.settleMs ?? DEFAULT_SETTLE_MS;
+    if (settle > 0) await this.o.clock.sleep(settle);
     this.checkOurs(arn, lease, (await this.store.readOne(arn)).lease);
     return lease;
   }
