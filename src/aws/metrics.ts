@@ -19,7 +19,11 @@ const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
  * nothing for a zero count, and what that means is the gates' decision, not this adapter's.
  */
 export class CloudWatchMetrics implements MetricsReader {
-  constructor(private readonly cw: CloudWatchClient) {}
+  /** `maxDatapoints`: GetMetricData's page size (AWS default 100,800); tests make it small. */
+  constructor(
+    private readonly cw: CloudWatchClient,
+    private readonly o: { maxDatapoints?: number } = {},
+  ) {}
 
   async queryMetrics(
     queries: readonly MetricQuery[],
@@ -50,6 +54,7 @@ export class CloudWatchMetrics implements MetricsReader {
             StartTime: new Date(window.startMs),
             EndTime: new Date(window.endMs),
             ScanBy: 'TimestampAscending',
+            ...(this.o.maxDatapoints ? { MaxDatapoints: this.o.maxDatapoints } : {}),
             ...(NextToken ? { NextToken } : {}),
           }),
         ),
