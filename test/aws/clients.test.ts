@@ -54,6 +54,18 @@ describe('createAwsClients', () => {
   });
   after(() => w.close());
 
+  /** Clients that assume `roleArn` (which requires `required` as its external id) giving `given`. */
+  function roleClients(roleArn: string, required: string, given: string) {
+    w.stsModel.setRole(roleArn, { externalId: required });
+    return createAwsClients({
+      region: 'us-east-1',
+      clock: w.clock,
+      credentials: DUMMY,
+      endpoint: w.server.url,
+      assumeRole: { roleArn, externalId: given },
+    });
+  }
+
   it('reaches each service through AWS_ENDPOINT_URL_* and takes credentials from the environment', async () => {
     // GIVEN only the environment says where and who
     restore = withEnv({
@@ -113,15 +125,7 @@ describe('createAwsClients', () => {
 
   it('assumes a cluster role with its external id once, shares it between clients, and refreshes it before expiry', async () => {
     // GIVEN a role that needs an external id
-    const roleArn = 'arn:aws:iam::111122223333:role/cutover-driver';
-    w.stsModel.setRole(roleArn, { externalId: 'ext-1234' });
-    const clients = createAwsClients({
-      region: 'us-east-1',
-      clock: w.clock,
-      credentials: DUMMY,
-      endpoint: w.server.url,
-      assumeRole: { roleArn, externalId: 'ext-1234' },
-    });
+    const clients = roleClients('arn:aws:iam::111122223333:role/cutover-driver', 'ext-1234', 'ext-1234');
     const assumedBefore = w.stsModel.assumed.length;
     try {
       // WHEN several calls are made with it
@@ -133,8 +137,11 @@ describe('createAwsClients', () => {
       const assumed = w.stsModel.assumed.slice(assumedBefore);
       assert.equal(assumed.length, 1);
       assert.equal(assumed[0]!.externalId, 'ext-1234');
-      // WHEN the session nears its end (1 h; refreshed 5 min before)
-      await w.clock.advance(56 * 60_000);
+      // WHEN the session nears its end (1 h; refreshed within 5 min of it)
+      await w.clock.advance(54 * 60_000);
+      await clients.whoAmI();
+      assert.equal(w.stsModel.assumed.length - assumedBefore, 1);
+      await w.clock.advance(2 * 60_000);
       await clients.whoAmI();
       // THEN it is assumed again
       assert.equal(w.stsModel.assumed.length - assumedBefore, 2);
@@ -145,14 +152,7 @@ describe('createAwsClients', () => {
 
   it('reports a role that refuses the external id as access denied, naming the role', async () => {
     const roleArn = 'arn:aws:iam::111122223333:role/strict';
-    w.stsModel.setRole(roleArn, { externalId: 'right' });
-    const clients = createAwsClients({
-      region: 'us-east-1',
-      clock: w.clock,
-      credentials: DUMMY,
-      endpoint: w.server.url,
-      assumeRole: { roleArn, externalId: 'wrong' },
-    });
+    const clients = roleClients(roleArn, 'right', 'wrong');
     try {
       const err = await rejectionOf(clients.whoAmI());
       assert.equal(err.code, 'E_AWS_ACCESS_DENIED');
