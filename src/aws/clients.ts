@@ -104,3 +104,10 @@ export function checkRegion(region: string, arns: readonly string[]): void {
     }
   }
 }
+
+/** {@link checkRegion} against the region an SDK client is configured with (no call is made). */
+export async function checkClientRegion(client: { config: { region: unknown } }, arns: readonly string[]) {
+  const r = client.config.region;
+  const region = typeof r === 'function' ? await r() : r;
+  if (typeof region === 'string') checkRegion(region, arns);
+}

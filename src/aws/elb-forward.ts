@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CutoverError, ExitCode } from '../errors.ts';
 import { listenerArnOf } from '../spec/arn.ts';
+import { checkClientRegion } from './clients.ts';
 import { awsCall } from './errors.ts';
 import { liveForward, withWeights } from './forward-action.ts';
 import type { ForwardWeights, LiveForward, RouteRef, TargetGroupWeights } from './ports.ts';
@@ -57,6 +58,7 @@ export class ElbForwardWeights implements ForwardWeights {
 
   /** The route's current action list, and how to write it. */
   async readActions(route: RouteRef): Promise<RouteActions> {
+    await checkClientRegion(this.elb, [route.arn, ...Object.values(route.targetGroups)]);
     if (route.kind === 'listener') {
       const out = await awsCall({ operation: 'DescribeListeners', arn: route.arn, route: route.name }, () =>
         this.elb.send(new DescribeListenersCommand({ ListenerArns: [route.arn] })),

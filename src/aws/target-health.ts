@@ -4,6 +4,7 @@ import {
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CutoverError } from '../errors.ts';
+import { checkClientRegion } from './clients.ts';
 import { awsCall } from './errors.ts';
 import {
   TARGET_STATES,
@@ -21,6 +22,7 @@ export class ElbTargetHealth implements TargetHealthReader {
   constructor(private readonly elb: ElasticLoadBalancingV2Client) {}
 
   async describeTargetHealth(targetGroupArn: string): Promise<TargetHealthSummary> {
+    await checkClientRegion(this.elb, [targetGroupArn]);
     const out = await awsCall({ operation: 'DescribeTargetHealth', arn: targetGroupArn }, () =>
       this.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
     );

@@ -178,6 +178,28 @@ describe('region and error mapping', () => {
     checkRegion('eu-west-1', [arn]);
   });
 
+  it('checks the route against the client’s region before any call', async () => {
+    // GIVEN clients for eu-west-1 and a route in us-east-1
+    const w = await startAwsWorld();
+    const clients = createAwsClients({
+      region: 'eu-west-1',
+      clock: w.clock,
+      credentials: DUMMY,
+      endpoint: w.server.url,
+    });
+    try {
+      // WHEN
+      const err = await rejectionOf(new ElbForwardWeights(clients.elbv2).readForward(w.route));
+      // THEN
+      assert.equal(err.code, 'E_AWS_REGION_MISMATCH');
+      assert.equal(err.value, w.listenerArn);
+      assert.equal(w.log.calls.length, 0);
+    } finally {
+      clients.destroy();
+      await w.close();
+    }
+  });
+
   const table: Array<[string, string, string]> = [
     ['ListenerNotFoundException', 'ListenerNotFound', 'E_AWS_LISTENER_NOT_FOUND'],
     ['RuleNotFoundException', 'RuleNotFound', 'E_AWS_RULE_NOT_FOUND'],
