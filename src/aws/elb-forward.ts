@@ -10,7 +10,7 @@ import { CutoverError, ExitCode } from '../errors.ts';
 import { listenerArnOf } from '../spec/arn.ts';
 import { checkClientRegion } from './clients.ts';
 import { awsCall } from './errors.ts';
-import { liveForward, withWeights } from './forward-action.ts';
+import { checkNewWeights, liveForward, withWeights } from './forward-action.ts';
 import type { ForwardWeights, LiveForward, RouteRef, TargetGroupWeights } from './ports.ts';
 
 /** Where a route's actions were read from, and so how they are written. */
@@ -41,6 +41,7 @@ export class ElbForwardWeights implements ForwardWeights {
   }
 
   async setWeights(route: RouteRef, weights: TargetGroupWeights): Promise<LiveForward> {
+    checkNewWeights(route, weights);
     const current = await this.readActions(route);
     const next = withWeights(route, current.actions, weights);
     const ctx = { operation: current.writeVia.op, arn: route.arn, route: route.name };

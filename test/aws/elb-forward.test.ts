@@ -124,7 +124,34 @@ describe('ElbForwardWeights on a listener with authentication, stickiness and a 
     assert.match(tooBig.message, /weight 1000/);
     const foreign = await rejectionOf(forward().setWeights(w.route, { [canary]: 5 }));
     assert.equal(foreign.code, 'E_WEIGHTS');
-    assert.ok(sent.every((s) => s.op !== 'ModifyListener'));
+    assert.deepEqual(sent, []);
+  });
+
+  it('fails with E_WEIGHTS_NOT_APPLIED when the read-back differs (someone wrote in between)', async () => {
+    // GIVEN another writer sets 50/50 right after our ModifyListener lands
+    w.clients.elbv2.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'ModifyListenerCommand') {
+          w.elbModel.setForwardWeights(w.listenerArn, [
+            { targetGroupArn: w.blue, weight: 50 },
+            { targetGroupArn: w.green, weight: 50 },
+          ]);
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'concurrentWriter' },
+    );
+    try {
+      // WHEN
+      const err = await rejectionOf(forward().setWeights(w.route, { [w.blue]: 30, [w.green]: 60 }));
+      // THEN
+      assert.equal(err.code, 'E_WEIGHTS_NOT_APPLIED');
+      assert.ok(err.message.includes(`${w.blue}: wrote 30, read 50`), err.message);
+      assert.ok(err.message.includes(`${w.green}: wrote 60, read 50`), err.message);
+    } finally {
+      w.clients.elbv2.middlewareStack.remove('concurrentWriter');
+    }
   });
 });
 

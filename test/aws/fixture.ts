@@ -57,7 +57,7 @@ export interface AwsWorld {
  * whose HTTP:80 listener forwards to `web-blue` (100) and `web-green` (0), and cutover's clients
  * pointed at it (adaptive retries, real SDK over HTTP).
  */
-export async function startAwsWorld(o: { defaultActions?: (tg: { blue: string; green: string }) => Action[] } = {}) {
+export async function startAwsWorld(): Promise<AwsWorld> {
   const clock = new ManualClock(T0);
   const elbModel = new Elbv2Model({ clock });
   const cwModel = new CloudWatchModel({ clock });
@@ -67,12 +67,11 @@ export async function startAwsWorld(o: { defaultActions?: (tg: { blue: string; g
   const tg = (Name: string) => elbModel.createTargetGroup({ Name, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }).arn;
   const blue = tg('web-blue');
   const green = tg('web-green');
-  const defaultActions = o.defaultActions?.({ blue, green }) ?? [forwardTo({ [blue]: 100, [green]: 0 })];
   const listenerArn = elbModel.createListener({
     LoadBalancerArn: lbArn,
     Protocol: 'HTTP',
     Port: 80,
-    DefaultActions: defaultActions,
+    DefaultActions: [forwardTo({ [blue]: 100, [green]: 0 })],
   }).arn;
   const server = await startAwsServer({
     services: {
