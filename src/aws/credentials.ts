@@ -2,6 +2,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AssumeRole } from '../spec/types.ts';
 import type { Clock } from '../util/clock.ts';
+import { toCutoverError } from './errors.ts';
 
 /**
  * Credentials for the driver's clients. Without a role the SDK's own default chain is used
@@ -71,7 +72,12 @@ export function roleCredentials(o: RoleCredentialsOptions): AwsCredentialIdentit
     ...(o.base === undefined ? {} : { masterCredentials: o.base }),
     clientConfig: { region: o.region, ...(o.stsEndpoint ? { endpoint: o.stsEndpoint } : {}) },
   });
-  return cachedCredentials(() => provider(), o.clock);
+  // A refusal by STS is reported as the AssumeRole it is, not as the call that needed credentials.
+  const assume = () =>
+    provider().catch((e: unknown) => {
+      throw toCutoverError(e, { operation: 'AssumeRole', arn: o.role.roleArn });
+    });
+  return cachedCredentials(assume, o.clock);
 }
 
 /** `cutover-<pid>`: names the process in CloudTrail without leaking the user name. */

@@ -92,7 +92,17 @@ export function awsErrorCode(e: unknown): string | undefined {
   return known(raw) || !known(base) ? raw : base;
 }
 
-function mappingFor(code: string | undefined, e: unknown): Mapping {
+/** The IAM action of an operation, for hints (`elasticloadbalancing:ModifyListener`). */
+export function iamAction(operation: string): string {
+  const prefix = ['GetMetricData', 'DescribeAlarms', 'DescribeAlarmHistory'].includes(operation)
+    ? 'cloudwatch'
+    : ['GetCallerIdentity', 'AssumeRole'].includes(operation)
+      ? 'sts'
+      : 'elasticloadbalancing';
+  return `${prefix}:${operation}`;
+}
+
+function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext): Mapping {
   if (code && NOT_FOUND[code]) return NOT_FOUND[code];
   if (code && THROTTLING.has(code)) {
     return {
@@ -106,7 +116,10 @@ function mappingFor(code: string | undefined, e: unknown): Mapping {
     return {
       code: 'E_AWS_ACCESS_DENIED',
       what: 'the credentials are not allowed to make this call',
-      hint: 'grant the permission to the identity in use (`cutover iam-policy` prints the policy the driver needs), or use another profile or role',
+      hint:
+        ctx.operation === 'AssumeRole'
+          ? `the trust policy of ${ctx.arn ?? 'the role'} must let the identity in use assume it, and the cluster's assumeRole.externalId must match its sts:ExternalId condition`
+          : `allow ${iamAction(ctx.operation)}${ctx.arn ? ` on ${ctx.arn}` : ''} for the identity in use (check AWS_PROFILE and the cluster's assumeRole), or use another profile or role`,
     };
   }
   if (code && BAD_CREDENTIALS.has(code)) {
@@ -142,7 +155,7 @@ function mappingFor(code: string | undefined, e: unknown): Mapping {
 export function toCutoverError(e: unknown, ctx: AwsCallContext): CutoverError {
   if (isCutoverError(e)) return e;
   const code = awsErrorCode(e);
-  const m = mappingFor(code, e);
+  const m = mappingFor(code, e, ctx);
   const detail = e instanceof Error && e.message ? e.message : String(e);
   const where = ctx.route ? ` for route "${ctx.route}"` : '';
   return new CutoverError(m.code, `${ctx.operation}${where} failed: ${m.what} (${code ?? 'error'}: ${detail})`, {

@@ -10,6 +10,7 @@ import { RouteStateStore } from './state-store.ts';
 import { ElbTargetHealth } from './target-health.ts';
 
 export { type AwsClientOptions, type AwsClients, checkRegion, createAwsClients } from './clients.ts';
+export { createRolloutClients, type RolloutClients } from './cluster-clients.ts';
 export { describeDrift, detectDrift, type WeightDrift } from './drift.ts';
 export { toCutoverError } from './errors.ts';
 export { LeaseKeeper } from './lease.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { checkRegion, createAwsClients } from '../../src/aws/clients.ts';
+import { createRolloutClients } from '../../src/aws/cluster-clients.ts';
 import { ElbForwardWeights } from '../../src/aws/elb-forward.ts';
 import { awsErrorCode, toCutoverError } from '../../src/aws/errors.ts';
 import { CloudWatchMetrics } from '../../src/aws/metrics.ts';
@@ -150,6 +151,39 @@ describe('createAwsClients', () => {
     }
   });
 
+  it('gives each cluster its role’s clients, sharing one role between clusters and the default identity otherwise', async () => {
+    // GIVEN three clusters: blue with no role, green and red with the same role
+    const assume = { roleArn: 'arn:aws:iam::111122223333:role/shared', externalId: 'shared-1' };
+    w.stsModel.setRole(assume.roleArn, { externalId: 'shared-1' });
+    const rollout = createRolloutClients({
+      region: 'us-east-1',
+      clock: w.clock,
+      credentials: DUMMY,
+      endpoint: w.server.url,
+      clusters: [
+        { name: 'blue', context: 'blue' },
+        { name: 'green', context: 'green', assumeRole: assume },
+        { name: 'red', context: 'red', assumeRole: assume },
+      ],
+    });
+    const assumedBefore = w.stsModel.assumed.length;
+    try {
+      // WHEN each cluster asks who it is
+      const blue = await rollout.forCluster('blue').whoAmI();
+      const green = await rollout.forCluster('green').whoAmI();
+      const red = await rollout.forCluster('red').whoAmI();
+      // THEN blue is the caller itself, green and red the role, assumed once
+      assert.equal(blue.arn, w.stsModel.userArn);
+      assert.match(green.arn, /assumed-role\/shared\//);
+      assert.equal(red.arn, green.arn);
+      assert.equal(rollout.forCluster('red'), rollout.forCluster('green'));
+      assert.equal(rollout.forCluster('blue'), rollout.main);
+      assert.equal(w.stsModel.assumed.length - assumedBefore, 1);
+    } finally {
+      rollout.destroy();
+    }
+  });
+
   it('reports a role that refuses the external id as access denied, naming the role', async () => {
     const roleArn = 'arn:aws:iam::111122223333:role/strict';
     const clients = roleClients(roleArn, 'right', 'wrong');
@@ -157,6 +191,8 @@ describe('createAwsClients', () => {
       const err = await rejectionOf(clients.whoAmI());
       assert.equal(err.code, 'E_AWS_ACCESS_DENIED');
       assert.equal(err.value, roleArn);
+      assert.match(err.message, /^AssumeRole failed: /);
+      assert.match(err.hint, /trust policy of arn:aws:iam::111122223333:role\/strict .*assumeRole.externalId/);
     } finally {
       clients.destroy();
     }
