@@ -1,3 +1,4 @@
+import { CutoverError, ExitCode } from '../errors.ts';
 import { checkTagRoom } from './elb-tags.ts';
 import type { ResourceTags, Tags } from './ports.ts';
 import {
@@ -24,7 +25,8 @@ export interface RouteRecord {
 /**
  * Reads and writes the state and lease records of routes through a ResourceTags port. Writes put
  * the new parts first and then remove leftover parts of a longer previous record, so a reader in
- * between sees either record whole (the header's part count tells which parts belong to it).
+ * between sees either record whole (the header's part count tells which parts belong to it); then
+ * the tags are read back and compared (E_STATE_NOT_APPLIED).
  */
 export class RouteStateStore {
   constructor(private readonly tags: ResourceTags) {}
@@ -45,9 +47,12 @@ export class RouteStateStore {
   }
 
   async writeState(arn: string, state: RouteState, existing?: Tags): Promise<void> {
-    await this.writeRecord(arn, STATE_TAG, encodeRouteState(arn, state), existing);
+    const next = encodeRouteState(arn, state);
+    await this.writeRecord(arn, STATE_TAG, next, existing);
+    await this.verify(arn, STATE_TAG, next);
   }
 
+  /** Writes a lease without reading it back: LeaseKeeper reads back itself, after a settle time. */
   async writeLease(arn: string, lease: Lease, existing?: Tags): Promise<void> {
     await this.writeRecord(arn, LEASE_TAG, encodeLease(lease), existing);
   }
@@ -65,6 +70,23 @@ export class RouteStateStore {
     const stale = staleParts(base, tags, next);
     checkTagRoom(arn, tags, next, stale);
     await this.tags.writeTags(arn, next, stale);
+  }
+
+  /** Reads back, as after every write: a record the driver cannot see is no record. */
+  private async verify(arn: string, base: string, next: Tags): Promise<void> {
+    const back = await this.rawTags(arn);
+    const wrong = Object.keys(next).filter((k) => back[k] !== next[k]);
+    if (wrong.length) {
+      throw new CutoverError(
+        'E_STATE_NOT_APPLIED',
+        `the ${base} tags read back from ${arn} differ from those written`,
+        {
+          value: Object.fromEntries(wrong.map((k) => [k, back[k]])),
+          hint: 'another process may be writing the same tags; check `cutover status`',
+          exitCode: ExitCode.internal,
+        },
+      );
+    }
   }
 
   private async rawTags(arn: string): Promise<Tags> {

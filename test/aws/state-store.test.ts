@@ -118,6 +118,18 @@ describe('RouteStateStore over ELBv2 tags: 5 clusters × 50 routes, each on its 
     assert.equal(w.log.count('AddTags'), adds);
   });
 
+  it('reads the state back after writing it: a write that did not land is an error', async () => {
+    // GIVEN a tag port whose writes are lost
+    const real = new ElbTags(w.clients.elbv2);
+    const store = new RouteStateStore({ readTags: (arns) => real.readTags(arns), writeTags: async () => {} });
+    const r = routes[3]!;
+    // WHEN
+    const err = await rejectionOf(store.writeState(r.arn, stateFor(r.name, r.weights, 7)));
+    // THEN
+    assert.equal(err.code, 'E_STATE_NOT_APPLIED');
+    assert.ok(err.message.includes(r.arn));
+  });
+
   it('overwrites a garbled record, and reports it clearly when reading', async () => {
     const r = routes[2]!;
     await w.clients.elbv2.send(
@@ -202,7 +214,10 @@ describe('LeaseKeeper', () => {
     await daveRead.p;
     carolMayWrite.open();
     // WHEN both have written and wait out the settle time
-    while (w.clock.pending() < 2) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; w.clock.pending() < 2; i++) {
+      assert.ok(i < 1000, 'both drivers should be waiting out the settle time');
+      await new Promise((r) => setTimeout(r, 5));
+    }
     await w.clock.advance(1_000);
     const [[c], [d]] = await Promise.all([carolDone, daveDone]);
     // THEN exactly one holds it, the last writer; the other is told who won
