@@ -88,7 +88,8 @@ export function awsErrorCode(e: unknown): string | undefined {
   if (raw === undefined || !raw.endsWith('Exception')) return raw;
   // Modelled SDK exceptions carry the suffix; codes AWS itself spells with it are kept.
   const base = raw.slice(0, -'Exception'.length);
-  const known = (c: string) => c in NOT_FOUND || THROTTLING.has(c) || ACCESS_DENIED.has(c) || INVALID.has(c);
+  const known = (c: string) =>
+    Object.hasOwn(NOT_FOUND, c) || THROTTLING.has(c) || ACCESS_DENIED.has(c) || INVALID.has(c);
   return known(raw) || !known(base) ? raw : base;
 }
 
@@ -103,7 +104,7 @@ export function iamAction(operation: string): string {
 }
 
 function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext): Mapping {
-  if (code && NOT_FOUND[code]) return NOT_FOUND[code];
+  if (code && Object.hasOwn(NOT_FOUND, code)) return NOT_FOUND[code]!;
   if (code && THROTTLING.has(code)) {
     return {
       code: 'E_AWS_THROTTLED',

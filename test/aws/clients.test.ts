@@ -248,6 +248,7 @@ describe('region and error mapping', () => {
     ['InvalidLoadBalancerActionException', 'InvalidLoadBalancerAction', 'E_AWS_INVALID_REQUEST'],
     ['ExpiredToken', 'ExpiredToken', 'E_AWS_BAD_CREDENTIALS'],
     ['InternalFailure', 'InternalFailure', 'E_AWS_CALL_FAILED'],
+    ['constructor', 'constructor', 'E_AWS_CALL_FAILED'],
   ];
   for (const [name, code, mapped] of table) {
     it(`maps ${name} to ${mapped}`, () => {
