@@ -68,7 +68,7 @@ export function forwardWeights(action: Action): TargetGroupWeights {
 export function liveForward(route: RouteRef, actions: readonly Action[]): LiveForward {
   const action = actions[forwardIndex(route, actions)]!;
   const weights = forwardWeights(action);
-  const missing = Object.entries(route.targetGroups).filter(([, arn]) => !(arn in weights));
+  const missing = Object.entries(route.targetGroups).filter(([, arn]) => !Object.hasOwn(weights, arn));
   if (missing.length > 0) {
     const names = missing.map(([cluster, arn]) => `${cluster} (${arn})`).join(', ');
     throw new CutoverError(
@@ -130,7 +130,7 @@ function forwardWithWeights(action: Action, weights: TargetGroupWeights): Action
     ? action.ForwardConfig.TargetGroups.map(clone)
     : Object.keys(current).map((arn) => ({ TargetGroupArn: arn, Weight: current[arn] }));
   for (const g of groups) {
-    if (g.TargetGroupArn && g.TargetGroupArn in weights) g.Weight = weights[g.TargetGroupArn];
+    if (g.TargetGroupArn && Object.hasOwn(weights, g.TargetGroupArn)) g.Weight = weights[g.TargetGroupArn];
     else g.Weight ??= 1;
   }
   const { TargetGroupArn: _single, ...rest } = clone(action);

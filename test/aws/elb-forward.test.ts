@@ -264,6 +264,16 @@ describe('ElbForwardWeights errors', () => {
     assert.deepEqual(err.value, [w.blue, w.green]);
   });
 
+  it('refuses to set every weight of the forward action to 0, before writing', async () => {
+    const modifies = w.log.count('ModifyListener');
+    const err = await rejectionOf(
+      new ElbForwardWeights(w.clients.elbv2).setWeights(w.route, { [w.blue]: 0, [w.green]: 0 }),
+    );
+    assert.equal(err.code, 'E_WEIGHTS');
+    assert.match(err.message, /every weight of the forward action would be 0/);
+    assert.equal(w.log.count('ModifyListener'), modifies);
+  });
+
   it('absorbs throttling with the SDK retries (the call succeeds on the third attempt)', async () => {
     // GIVEN the next two ModifyListener calls are throttled
     w.log.failNext('ModifyListener', 2);
