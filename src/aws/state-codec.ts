@@ -20,6 +20,7 @@ export const LEASE_TAG = 'cutover.dev/lease';
 
 /** The driver's phases (ARCHITECTURE.md §2). */
 export const ROLLOUT_PHASES = [
+  'starting',
   'preflight',
   'shifting',
   'verifying',
@@ -28,6 +29,7 @@ export const ROLLOUT_PHASES = [
   'paused',
   'rollingBack',
   'rolledBack',
+  'aborted',
   'completed',
   'failed',
 ] as const;
@@ -46,7 +48,16 @@ export interface RouteState {
   updatedAt: number;
   /** The lease generation of the writer (a fencing token: a stale writer's state is recognisable). */
   leaseGeneration: number;
+  /** While shifting: the weights being written, so a resumed driver can tell whether they landed. */
+  target?: TargetGroupWeights;
+  /** When the live split of `step` was read back (ms); a resumed bake counts from here. */
+  verifiedAt?: number;
+  /** Why the rollout paused, rolled back or failed (cut to REASON_MAX characters). */
+  reason?: string;
 }
+
+/** Longest reason kept in the state (tag values are short; the logs keep the whole text). */
+export const REASON_MAX = 160;
 
 export interface Lease {
   /** Who holds it, e.g. `alice@laptop/4242`. */
@@ -67,16 +78,27 @@ function arnHead(routeArn: string): string {
 
 export function encodeRouteState(routeArn: string, s: RouteState): Tags {
   const head = arnHead(routeArn);
-  const weights = Object.entries(s.weights).map(([arn, w]): [string, string] => {
-    const part = arn.startsWith(head) ? TG_PART.exec(arn.slice(head.length)) : null;
-    if (!part) {
-      throw new CutoverError('E_STATE_ENCODE', `target group ${arn} is not in the account and region of ${routeArn}`, {
-        value: arn,
-        hint: 'a forward action can only use target groups of its load balancer’s account and region',
-      });
-    }
-    return [`tg.${part[1]}`, String(w)];
-  });
+  const groupFields = (prefix: string, ws: TargetGroupWeights) =>
+    Object.entries(ws).map(([arn, w]): [string, string] => {
+      const part = arn.startsWith(head) ? TG_PART.exec(arn.slice(head.length)) : null;
+      if (!part) {
+        throw new CutoverError(
+          'E_STATE_ENCODE',
+          `target group ${arn} is not in the account and region of ${routeArn}`,
+          {
+            value: arn,
+            hint: 'a forward action can only use target groups of its load balancer’s account and region',
+          },
+        );
+      }
+      return [`${prefix}${part[1]}`, String(w)];
+    });
+  const weights = groupFields('tg.', s.weights);
+  const optional: Array<[string, string]> = [
+    ...(s.target ? groupFields('to.', s.target) : []),
+    ...(s.verifiedAt !== undefined ? [['ver', String(s.verifiedAt)] as [string, string]] : []),
+    ...(s.reason ? [['why', s.reason.slice(0, REASON_MAX)] as [string, string]] : []),
+  ];
   return encodeRecord(STATE_TAG, [
     ['rollout', s.rollout],
     ['hash', s.specHash],
@@ -86,6 +108,7 @@ export function encodeRouteState(routeArn: string, s: RouteState): Tags {
     ['at', String(s.updatedAt)],
     ['gen', String(s.leaseGeneration)],
     ...weights,
+    ...optional,
   ]);
 }
 
@@ -113,6 +136,17 @@ class FieldReader {
     if (v === undefined) throw badRecord(this.arn, this.key, undefined, `lacks the field ${name}`);
     if (!pattern.test(v)) throw badRecord(this.arn, this.key, v, `has a ${name} that is not ${what}`);
     return v;
+  }
+
+  /** An optional integer field: undefined when absent. */
+  optInt(name: string, min: number): number | undefined {
+    return this.fields.has(name) ? this.int(name, min) : (this.used.add(name), undefined);
+  }
+
+  /** An optional text field: undefined when absent. */
+  optText(name: string): string | undefined {
+    this.used.add(name);
+    return this.fields.get(name);
   }
 
   int(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -155,13 +189,29 @@ export function decodeRouteState(routeArn: string, tags: Tags): RouteState | und
     leaseGeneration: r.int('gen', 0),
     weights: {},
   };
-  for (const [k, v] of r.withPrefix('tg.')) {
-    const part = TG_PART.exec(`targetgroup/${k.slice(3)}`);
-    if (!part || !/^\d{1,3}$/.test(v) || Number(v) > 999) {
-      throw badRecord(routeArn, STATE_TAG, `${k}=${v}`, 'has a target group weight that is not <name>/<16 hex>=0–999');
+  const groups = (prefix: string): TargetGroupWeights => {
+    const out: TargetGroupWeights = {};
+    for (const [k, v] of r.withPrefix(prefix)) {
+      const part = TG_PART.exec(`targetgroup/${k.slice(prefix.length)}`);
+      if (!part || !/^\d{1,3}$/.test(v) || Number(v) > 999) {
+        throw badRecord(
+          routeArn,
+          STATE_TAG,
+          `${k}=${v}`,
+          'has a target group weight that is not <name>/<16 hex>=0–999',
+        );
+      }
+      out[`${head}targetgroup/${part[1]}`] = Number(v);
     }
-    state.weights[`${head}targetgroup/${part[1]}`] = Number(v);
-  }
+    return out;
+  };
+  state.weights = groups('tg.');
+  const target = groups('to.');
+  if (Object.keys(target).length) state.target = target;
+  const verifiedAt = r.optInt('ver', 0);
+  if (verifiedAt !== undefined) state.verifiedAt = verifiedAt;
+  const reason = r.optText('why');
+  if (reason !== undefined) state.reason = reason;
   r.done();
   return state;
 }

@@ -21,7 +21,7 @@ export interface CommandEntry {
  * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
  * rather than "unknown command".
  */
-export const NOT_BUILT = ['run', 'status', 'pause', 'resume', 'promote', 'abort', 'demo'] as const;
+export const NOT_BUILT = ['status', 'pause', 'resume', 'promote', 'abort', 'demo'] as const;
 
 export const commands: CommandEntry[] = [
   {
@@ -53,6 +53,31 @@ export const commands: CommandEntry[] = [
     describe: 'Print the JSON Schema of rollout files (for editors and CI)',
     builder: (y) => y,
     load: () => import('./commands/schema.ts'),
+  },
+  {
+    command: 'run <file>',
+    describe: 'Move traffic step by step as the rollout says, gated; roll back by itself on a failed gate or alarm',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('yes', {
+          type: 'boolean',
+          default: false,
+          describe: 'do not ask before moving live traffic (needed without a terminal)',
+        })
+        .option('take-over', {
+          type: 'boolean',
+          default: false,
+          describe: 'adopt live weights that differ from the recorded ones (after a hand edit) instead of pausing',
+        })
+        .option('force-spec', {
+          type: 'boolean',
+          default: false,
+          describe: 'go on from the recorded step although the rollout file changed since it started',
+        }),
+    needs: { what: 'a rollout file', example: 'cutover run rollouts/sandbox-web.yaml --yes' },
+    stopsOnSignal: true,
+    load: () => import('./commands/run.ts'),
   },
   {
     command: 'agent',

@@ -12,6 +12,8 @@ export interface Output {
   result<T>(data: T, render: (data: T) => string): void;
   /** Prints a line of text (text mode only; ignored with --output json). */
   line(text: string): void;
+  /** Prints one JSON object on one line (JSON mode only: a stream of events for machines). */
+  json(data: unknown): void;
 }
 
 export interface CommandContext {

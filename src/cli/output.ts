@@ -12,6 +12,9 @@ export function createOutput(format: OutputFormat, stream: TextStream = process.
     line(text) {
       if (format === 'text') stream.write(ensureNewline(text));
     },
+    json(data) {
+      if (format === 'json') stream.write(`${JSON.stringify(data)}\n`);
+    },
   };
 }
 

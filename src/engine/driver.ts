@@ -67,6 +67,8 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
   if (first === 'interrupted') {
     const snap = actor.getSnapshot();
     actor.stop();
+    // The record stays on the routes; the lease goes, so the next run (any process) resumes at once.
+    await input.ports.state.releaseLease(input.holder).catch(() => undefined);
     return {
       outcome: 'failed',
       step: snap.context.step,

@@ -178,7 +178,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           try {
             await d.ports.state.acquireLease(d.holder, d.clock.now(), d.options.leaseTtlMs);
           } catch (e) {
-            if (isCutoverError(e) && e.code === 'E_LEASE_HELD') {
+            if (isCutoverError(e) && (e.code === 'E_LEASE_HELD' || e.code === 'E_LEASE_LOST')) {
               sendBack({ type: 'LEASE_LOST', reason: e.message });
               return;
             }

@@ -97,12 +97,14 @@ function startFresh(
     record?.phase === 'completed' &&
     record.specHash === specHash &&
     final &&
-    sameSplit(plan.routes, live, splitOf(plan, final.routes))
+    sameShares(plan.routes, live, splitOf(plan, final.routes))
   ) {
     return { kind: 'done', message: `rollout ${plan.name} already completed; the routes are at the final split` };
   }
+  // The start is judged by shares, not integers: Terraform's `weight = 100` for blue is the same
+  // split as the plan's blue=1 green=0.
   const initial = splitOf(plan, plan.initial.routes);
-  if (sameSplit(plan.routes, live, initial) || o.takeOver) return { kind: 'fresh', lastWritten: live };
+  if (sameShares(plan.routes, live, initial) || o.takeOver) return { kind: 'fresh', lastWritten: live };
   throw new CutoverError('E_NOT_AT_START', 'the routes are not at the rollout’s starting split', {
     value: describeDrift(plan.routes, initial, live),
     hint: 'move them back (cutover abort restores the start), or pass --take-over to start from the live weights',
@@ -119,6 +121,20 @@ export function sameSplit(routes: readonly PlanRoute[], a: RouteWeights, b: Rout
   return routes.every((r) =>
     Object.values(r.targetGroups).every((tg) => (a[r.name]?.[tg] ?? 0) === (b[r.name]?.[tg] ?? 0)),
   );
+}
+
+/** Whether every route sends the same share of its traffic to each target group in `a` and `b`. */
+export function sameShares(routes: readonly PlanRoute[], a: RouteWeights, b: RouteWeights): boolean {
+  return routes.every((r) => {
+    const tgs = Object.values(r.targetGroups);
+    const share = (w: RouteWeights) => {
+      const total = tgs.reduce((sum, tg) => sum + (w[r.name]?.[tg] ?? 0), 0);
+      return tgs.map((tg) => (total > 0 ? (w[r.name]?.[tg] ?? 0) / total : 0));
+    };
+    const x = share(a);
+    const y = share(b);
+    return x.every((v, i) => Math.abs(v - y[i]!) < 1e-9);
+  });
 }
 
 /** `route web: expected blue=19 green=1, found blue=10 green=10` for every route that differs. */

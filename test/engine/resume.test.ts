@@ -129,3 +129,11 @@ describe('where a driver starts', () => {
     assert.equal(decideStart(plan, 'ab'.repeat(32), rec({}), step(1), { ...opts, forceSpec: true }).kind, 'resume');
   });
 });
+
+describe('the starting split is judged by shares', () => {
+  it('GIVEN Terraform wrote blue=100 green=0 THEN that is the plan’s start (blue=1 green=0)', () => {
+    const [blue, green] = Object.values(plan.routes[0]!.targetGroups) as [string, string];
+    const live: RouteWeights = { web: { [blue]: 100, [green]: 0 } };
+    assert.deepEqual(decideStart(plan, HASH, undefined, live, opts), { kind: 'fresh', lastWritten: live });
+  });
+});

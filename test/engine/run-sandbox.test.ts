@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
+import { awsClientConfig } from '../helpers/aws-env.ts';
+import { REPO_ROOT, runCliProcess } from '../helpers/run-cli.ts';
+
+/**
+ * `cutover run` as a user runs it: a process with the sandbox's env file (real AWS SDK over HTTP
+ * to the emulated ALB and CloudWatch, the sandbox's virtual clock), the repository's example
+ * rollout, and the outcome read back from the listener itself.
+ */
+const ROLLOUT = 'rollouts/sandbox-web.yaml';
+const LISTENER =
+  'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/edge/1330ec75395d8e31/7ea743f6b4084ae9';
+const SPEED = 120;
+const BIN = join(REPO_ROOT, 'src/cli/bin.ts');
+const TSX = fileURLToPath(import.meta.resolve('tsx'));
+
+const sandboxes: Array<{ sandbox: Sandbox; dir: string }> = [];
+async function world(scenario?: string): Promise<Sandbox> {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-run-'));
+  const sandbox = await startSandbox({
+    speed: SPEED,
+    dir: join(dir, 'sbx'),
+    ...(scenario ? { scenario: join(REPO_ROOT, scenario) } : {}),
+  });
+  sandboxes.push({ sandbox, dir });
+  return sandbox;
+}
+
+async function liveWeights(sandbox: Sandbox): Promise<Record<string, number>> {
+  const elb = new ElasticLoadBalancingV2Client(awsClientConfig(sandbox.awsUrl));
+  try {
+    const out = await elb.send(new DescribeListenersCommand({ ListenerArns: [LISTENER] }));
+    const fwd = out.Listeners?.[0]?.DefaultActions?.find((a) => a.Type === 'forward');
+    return Object.fromEntries(
+      (fwd?.ForwardConfig?.TargetGroups ?? []).map((t) => [t.TargetGroupArn!.split('/')[1]!, t.Weight ?? 1]),
+    );
+  } finally {
+    elb.destroy();
+  }
+}
+
+const run = (sandbox: Sandbox, ...args: string[]) =>
+  runCliProcess(['run', ROLLOUT, '--yes', ...args], { env: sandbox.env, timeoutMs: 120_000 });
+
+describe('cutover run on the sandbox', () => {
+  after(async () => {
+    for (const { sandbox, dir } of sandboxes) {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('GIVEN a healthy green WHEN run THEN every step is written and judged and it ends at 100% green, exit 0', async () => {
+    const sandbox = await world();
+    const r = await run(sandbox);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 0, 'web-green': 1 });
+    assert.match(r.stdout, /step 1\/4 wrote blue=19 green=1 \(blue 95% green 5%\) on route web, read back/);
+    assert.match(r.stdout, /tick \d\d:\d\d–\d\d:\d\d pass: .*target5xxRate green/);
+    assert.match(r.stdout, /rollout sandbox-web completed: 100% on green/);
+    // Run again: the record says completed and the listener is at the final split.
+    const again = await run(sandbox);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /already completed/);
+  });
+
+  it('GIVEN green regresses once it takes 25% WHEN run THEN the gate rolls it back to 100% blue, exit 3, saying which gate', async () => {
+    const sandbox = await world('scenarios/green-regresses-under-traffic.yaml');
+    const r = await run(sandbox);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
+    assert.match(r.stdout, /rolled back to the start: blue=1 green=0, read back/);
+    assert.match(
+      r.stdout,
+      /rollout sandbox-web rolled back at step 2 of 4: gate failed: .*(target5xxRate|compare5xx) green/,
+    );
+    assert.doesNotMatch(r.stdout, /step 3\/4 wrote/);
+  });
+
+  it('GIVEN a driver running WHEN a second one starts THEN it is refused naming the holder; killed with -9, a new run resumes and completes', async () => {
+    const sandbox = await world();
+    const child = spawn(process.execPath, ['--import', TSX, BIN, 'run', ROLLOUT, '--yes'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...sandbox.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise((r) => child.on('close', r));
+    try {
+      for (let i = 0; i < 600 && !out.includes('step 2/4 wrote'); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, /step 2\/4 wrote/);
+      const second = await run(sandbox);
+      assert.equal(second.code, 2, second.stdout + second.stderr);
+      assert.match(second.stderr, /is being driven by .*@.*\/\d+ \(lease until/);
+      child.kill('SIGKILL');
+      await exited;
+      // The dead driver's lease lapses (60 s of virtual time); then a new run resumes at step 2.
+      let resumed = await run(sandbox);
+      for (let i = 0; i < 20 && resumed.code === 2 && /being driven by/.test(resumed.stderr); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        resumed = await run(sandbox);
+      }
+      assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+      assert.doesNotMatch(resumed.stdout, /step 1\/4 wrote/, 'never moves weights backwards');
+      assert.match(resumed.stdout, /rollout sandbox-web completed: 100% on green/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 0, 'web-green': 1 });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('GIVEN no --yes and no terminal THEN it refuses before touching anything, exit 2', async () => {
+    const sandbox = await world();
+    const before = await liveWeights(sandbox);
+    const r = await runCliProcess(['run', ROLLOUT], { env: sandbox.env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /confirm with --yes/);
+    assert.deepEqual(await liveWeights(sandbox), before);
+  });
+});
