@@ -21,7 +21,7 @@ export interface CommandEntry {
  * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
  * rather than "unknown command".
  */
-export const NOT_BUILT = ['status', 'pause', 'resume', 'promote', 'abort', 'demo'] as const;
+export const NOT_BUILT = ['demo'] as const;
 
 export const commands: CommandEntry[] = [
   {
@@ -78,6 +78,48 @@ export const commands: CommandEntry[] = [
     needs: { what: 'a rollout file', example: 'cutover run rollouts/sandbox-web.yaml --yes' },
     stopsOnSignal: true,
     load: () => import('./commands/run.ts'),
+  },
+  {
+    command: 'status <file>',
+    describe: "Show where a rollout stands: phase, step, live weights per route, the driver's lease, drift",
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('watch', { type: 'boolean', default: false, describe: 'print again every 2 seconds until Ctrl-C' }),
+    needs: { what: 'a rollout file', example: 'cutover status rollouts/sandbox-web.yaml' },
+    stopsOnSignal: true,
+    load: () => import('./commands/status.ts'),
+  },
+  {
+    command: 'pause <file>',
+    describe: 'Pause a running rollout where it is (weights stay; gates and alarms keep watching)',
+    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    needs: { what: 'a rollout file', example: 'cutover pause rollouts/sandbox-web.yaml' },
+    load: async () => ({ run: (await import('./commands/operator.ts')).pause }),
+  },
+  {
+    command: 'resume <file>',
+    describe: 'Resume a paused rollout (after drift: adopt the live weights and go on)',
+    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    needs: { what: 'a rollout file', example: 'cutover resume rollouts/sandbox-web.yaml' },
+    load: async () => ({ run: (await import('./commands/operator.ts')).resume }),
+  },
+  {
+    command: 'promote <file>',
+    describe: 'Skip the current bake or approval (--full: go to 100% with gates still watching)',
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .option('full', { type: 'boolean', default: false, describe: 'go straight to the last step' }),
+    needs: { what: 'a rollout file', example: 'cutover promote rollouts/sandbox-web.yaml' },
+    load: async () => ({ run: (await import('./commands/operator.ts')).promote }),
+  },
+  {
+    command: 'abort <file>',
+    describe: 'Roll back now (the driver exits 4); with no driver running, roll back from here',
+    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    needs: { what: 'a rollout file', example: 'cutover abort rollouts/sandbox-web.yaml' },
+    load: async () => ({ run: (await import('./commands/operator.ts')).abort }),
   },
   {
     command: 'agent',

@@ -4,7 +4,7 @@ import { type Clock, toXStateClock } from '../util/clock.ts';
 import type { DriverEvent, DriverPhase } from './events.ts';
 import { createDriverMachine, type DriverOutput } from './machine.ts';
 import type { DriverPorts, RecordedPhase } from './ports.ts';
-import { DEFAULT_OPTIONS, type DriverOptions, Recorder } from './services.ts';
+import { DEFAULT_OPTIONS, type DriverOptions, Recorder, rollback } from './services.ts';
 
 export interface RunDriverInput {
   plan: Plan;
@@ -101,4 +101,47 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
 
 function topState(value: unknown): string {
   return typeof value === 'string' ? value : (Object.keys(value as object)[0] ?? '');
+}
+
+/**
+ * Rolls a rollout back with no driver running (`cutover abort` after the driver died): takes the
+ * lease, records `rollingBack`, writes the rollback splits from the recorded step (each read
+ * back), records `aborted` and lets the lease go. The outcome is `aborted` (exit 4).
+ */
+export async function runAbort(input: Omit<RunDriverInput, 'signal'>): Promise<DriverResult> {
+  const emit = input.onEvent ?? (() => {});
+  const deps = {
+    plan: input.plan,
+    specHash: input.specHash,
+    ports: input.ports,
+    clock: input.clock,
+    holder: input.holder,
+    options: { ...DEFAULT_OPTIONS, ...input.options },
+    emit,
+  };
+  const { state } = input.ports;
+  await state.acquireLease(input.holder, input.clock.now(), deps.options.leaseTtlMs);
+  try {
+    const record = await state.load();
+    const step = record?.step ?? -1;
+    const rec = new Recorder(deps);
+    const reason = 'aborted by an operator';
+    await rec.save({ phase: 'rollingBack', step, weights: record?.weights ?? {}, reason });
+    emit({ type: 'phase', phase: 'rollingBack', step, detail: reason });
+    await rollback(deps, rec, Math.min(step, input.plan.steps.length - 1));
+    await rec.save({ phase: 'aborted', step: rec.current.step, weights: rec.current.weights, reason });
+    await state.takeCommands().catch(() => []);
+    return {
+      outcome: 'aborted',
+      step,
+      cause: 'operator',
+      moved: true,
+      reason,
+      error: undefined,
+      message: undefined,
+      interrupted: false,
+    };
+  } finally {
+    await state.releaseLease(input.holder).catch(() => undefined);
+  }
 }

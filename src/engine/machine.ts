@@ -394,7 +394,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             {
               guard: ({ event }) => isCommand(event, 'pause'),
               target: 'paused',
-              actions: assign({ pausedFrom: 'bake' }),
+              actions: assign({ pausedFrom: 'bake', reason: 'paused by an operator (cutover pause)' }),
             },
             { guard: ({ event }) => isCommand(event, 'promote'), target: 'advance' },
             { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
@@ -443,7 +443,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             {
               guard: ({ event }) => isCommand(event, 'pause'),
               target: 'paused',
-              actions: assign({ pausedFrom: 'approval' }),
+              actions: assign({ pausedFrom: 'approval', reason: 'paused by an operator (cutover pause)' }),
             },
             { guard: ({ event }) => isCommand(event, 'promote', 'resume'), target: 'advance' },
             { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
@@ -466,10 +466,12 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             {
               guard: ({ event, context }) => isCommand(event, 'resume') && context.pausedFrom === 'approval',
               target: 'awaitingApproval',
+              actions: assign({ reason: undefined }),
             },
             {
               guard: ({ event, context }) => isCommand(event, 'resume') && context.pausedFrom === 'bake',
               target: 'verifying',
+              actions: assign({ reason: undefined }),
             },
             // Resuming after drift adopts the live weights and writes the step's split again.
             { guard: ({ event }) => isCommand(event, 'resume'), target: 'adopting' },

@@ -47,6 +47,30 @@ async function liveWeights(sandbox: Sandbox): Promise<Record<string, number>> {
   }
 }
 
+const op = (sandbox: Sandbox, command: string) => runCliProcess([command, ROLLOUT], { env: sandbox.env });
+
+/** `cutover run` in the background, with its output so far and a way to wait for a line. */
+function startDriver(sandbox: Sandbox) {
+  const child = spawn(process.execPath, ['--import', TSX, BIN, 'run', ROLLOUT, '--yes'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...sandbox.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return {
+    exited,
+    out: () => out,
+    kill: () => child.kill('SIGKILL'),
+    until: async (text: string) => {
+      for (let i = 0; i < 1200 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(out.includes(text), `driver never printed ${JSON.stringify(text)}:\n${out}`);
+    },
+  };
+}
+
 const run = (sandbox: Sandbox, ...args: string[]) =>
   runCliProcess(['run', ROLLOUT, '--yes', ...args], { env: sandbox.env, timeoutMs: 120_000 });
 
@@ -115,6 +139,55 @@ describe('cutover run on the sandbox', () => {
       assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 0, 'web-green': 1 });
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('GIVEN a running driver WHEN an operator pauses, checks status, resumes and aborts from another process THEN the driver follows, exit 4', async () => {
+    const sandbox = await world();
+    const driver = startDriver(sandbox);
+    try {
+      await driver.until('step 1/4 wrote');
+      const paused = await op(sandbox, 'pause');
+      assert.equal(paused.code, 0, paused.stderr);
+      assert.match(paused.stdout, /pause: sent to the driver .*@/);
+      await driver.until('paused: paused by an operator (cutover pause)');
+      const status = await op(sandbox, 'status');
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /rollout sandbox-web: paused, step 1 of 4/);
+      assert.match(status.stdout, /route web: blue=19 \(95%\) green=1 \(5%\)/);
+      assert.equal((await op(sandbox, 'resume')).code, 0);
+      await driver.until('operator command: resume');
+      assert.equal((await op(sandbox, 'abort')).code, 0);
+      assert.equal(await driver.exited, 4, driver.out());
+      assert.match(driver.out(), /rollout sandbox-web aborted by an operator/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
+    } finally {
+      driver.kill();
+    }
+  });
+
+  it('GIVEN someone edits the listener mid-rollout (drift) THEN the driver pauses and overwrites nothing; with it dead, abort rolls back from another process, exit 4', async () => {
+    const sandbox = await world('scenarios/drift.yaml');
+    const driver = startDriver(sandbox);
+    try {
+      await driver.until('paused: someone else changed the weights: route web: expected');
+      assert.match(driver.out(), /found blue=80 green=20/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 80, 'web-green': 20 }, 'nothing overwritten');
+      const status = await op(sandbox, 'status');
+      assert.match(status.stdout, /DRIFT: last written/);
+      driver.kill();
+      await driver.exited;
+      let aborted = await op(sandbox, 'abort');
+      // A dead driver's lease lapses after 60 s of virtual time: until then the command waits for it.
+      for (let i = 0; i < 20 && aborted.code === 0; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        aborted = await op(sandbox, 'abort');
+      }
+      assert.equal(aborted.code, 4, aborted.stdout + aborted.stderr);
+      assert.match(aborted.stdout, /no driver is running; rolling back from here/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
+    } finally {
+      driver.kill();
     }
   });
 

@@ -1,0 +1,105 @@
+import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
+import { ExitCode } from '../../errors.ts';
+import { buildPlan } from '../../plan/plan.ts';
+import type { Plan } from '../../plan/plan-types.ts';
+import { loadRolloutFile } from '../../spec/load.ts';
+import { formatPercent } from '../../spec/percent.ts';
+import { clockFromEnv } from '../../util/clock.ts';
+import type { CommandContext } from '../context.ts';
+import { LEASE_TTL_MS } from '../driver-wiring.ts';
+
+export interface StatusArgs {
+  file: string;
+  watch: boolean;
+}
+
+export interface RolloutStatus {
+  rollout: string;
+  phase: string;
+  /** 1-based, as `cutover plan` counts; 0 before the first step. */
+  step: number;
+  steps: number;
+  updatedAt: string | null;
+  reason: string | null;
+  lease: { holder: string; expiresAt: string; live: boolean } | null;
+  routes: Array<{
+    name: string;
+    live: Record<string, number>;
+    recorded: Record<string, number> | null;
+    drift: boolean;
+  }>;
+}
+
+/** `cutover status FILE [--watch]`: where a rollout stands, from any machine (the routes' tags). */
+export async function run(args: StatusArgs, ctx: CommandContext): Promise<number> {
+  const loaded = await loadRolloutFile(args.file);
+  const plan = buildPlan(loaded.rollout);
+  const clock = clockFromEnv(ctx.env);
+  const clients = createAwsClients({ region: plan.region, clock });
+  const aws = createAwsPorts(clients, { clock, leaseTtlMs: LEASE_TTL_MS });
+  try {
+    for (;;) {
+      const status = await readStatus(plan, aws, clock.now());
+      ctx.out.result(status, renderStatus);
+      if (!args.watch || ctx.signal.aborted) return ExitCode.ok;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2_000);
+        ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+      if (ctx.signal.aborted) return ExitCode.ok;
+    }
+  } finally {
+    clients.destroy();
+  }
+}
+
+async function readStatus(plan: Plan, aws: ReturnType<typeof createAwsPorts>, now: number): Promise<RolloutStatus> {
+  const records = await aws.state.read(plan.routes.map((r) => r.arn));
+  const states = plan.routes.map((r) => records.get(r.arn)?.state).filter((s) => s?.rollout === plan.name);
+  const latest = states.reduce<(typeof states)[number]>(
+    (a, b) => (!a || (b && b.updatedAt > a.updatedAt) ? b : a),
+    undefined,
+  );
+  const lease = records.get(plan.routes[0]!.arn)?.lease;
+  const byCluster = (r: Plan['routes'][number], w: Record<string, number>) =>
+    Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, w[tg] ?? 0]));
+  const routes = [];
+  for (const r of plan.routes) {
+    const live = byCluster(r, (await aws.forward.readForward(r)).weights);
+    const state = records.get(r.arn)?.state;
+    const recorded = state?.rollout === plan.name ? byCluster(r, state.weights) : null;
+    const drift =
+      recorded !== null && Object.keys(recorded).length > 0 && JSON.stringify(live) !== JSON.stringify(recorded);
+    routes.push({ name: r.name, live, recorded, drift });
+  }
+  return {
+    rollout: plan.name,
+    phase: latest?.phase ?? 'not started',
+    step: latest ? Math.max(0, latest.step + 1) : 0,
+    steps: plan.steps.length,
+    updatedAt: latest ? new Date(latest.updatedAt).toISOString() : null,
+    reason: latest?.reason ?? null,
+    lease: lease
+      ? { holder: lease.holder, expiresAt: new Date(lease.expiresAt).toISOString(), live: lease.expiresAt > now }
+      : null,
+    routes,
+  };
+}
+
+export function renderStatus(s: RolloutStatus): string {
+  const shares = (w: Record<string, number>) => {
+    const total = Object.values(w).reduce((a, b) => a + b, 0);
+    return Object.entries(w)
+      .map(([c, v]) => `${c}=${v}${total ? ` (${formatPercent(v / total, 1)})` : ''}`)
+      .join(' ');
+  };
+  const lines = [
+    `rollout ${s.rollout}: ${s.phase}${s.step ? `, step ${s.step} of ${s.steps}` : ''}${s.updatedAt ? ` (recorded ${s.updatedAt})` : ''}`,
+    `driver: ${s.lease ? `${s.lease.holder}, lease until ${s.lease.expiresAt}${s.lease.live ? '' : ' (lapsed)'}` : 'none'}`,
+    ...s.routes.map(
+      (r) => `route ${r.name}: ${shares(r.live)}${r.drift ? `  DRIFT: last written ${shares(r.recorded ?? {})}` : ''}`,
+    ),
+    ...(s.reason ? [`reason: ${s.reason}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
