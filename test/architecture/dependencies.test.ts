@@ -79,6 +79,8 @@ describe('dependency rule', () => {
       .flatMap((f) =>
         f.imports
           .filter((i) => i.startsWith('.'))
+          // aws/ports.ts holds interfaces only (the read ports the gate evaluator uses).
+          .filter((i) => relative(SRC, join(SRC, dirname(f.file), i)) !== 'aws/ports.ts')
           .filter((i) =>
             ['aws', 'kube', 'sandbox', 'cli'].includes(layer(relative(SRC, join(SRC, dirname(f.file), i)))),
           )
