@@ -58,8 +58,14 @@ describe('ElbForwardWeights on a listener with authentication, stickiness and a 
     w = await startAwsWorld();
     // A third group outside the rollout, on the same forward, with stickiness on.
     canary = w.elbModel.createTargetGroup({ Name: 'web-canary', Protocol: 'HTTP', Port: 80, TargetType: 'ip' }).arn;
+    // Authenticate actions need an HTTPS listener (as on AWS).
     w.elbModel.call('ModifyListener', {
       ListenerArn: w.listenerArn,
+      Protocol: 'HTTPS',
+      Port: 443,
+      Certificates: [
+        { CertificateArn: 'arn:aws:acm:us-east-1:000000000000:certificate/0b1c2d3e-0000-4000-8000-000000000001' },
+      ],
       DefaultActions: [
         { Type: 'authenticate-oidc', Order: 1, AuthenticateOidcConfig: OIDC },
         {
