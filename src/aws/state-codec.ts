@@ -140,7 +140,9 @@ class FieldReader {
 
   /** An optional integer field: undefined when absent. */
   optInt(name: string, min: number): number | undefined {
-    return this.fields.has(name) ? this.int(name, min) : (this.used.add(name), undefined);
+    if (this.fields.has(name)) return this.int(name, min);
+    this.used.add(name);
+    return undefined;
   }
 
   /** An optional text field: undefined when absent. */

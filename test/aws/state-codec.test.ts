@@ -211,3 +211,28 @@ describe('strict decoding: a tag that does not parse is a clear error, never a c
     );
   });
 });
+
+describe('the driver’s extra state fields', () => {
+  it('round-trips the split being written, the verification time and a reason with any characters, at 5 clusters', () => {
+    const rnd = mulberry32(11);
+    const state = biggestState(rnd);
+    const target = Object.fromEntries(Object.keys(state.weights).map((arn, i) => [arn, i * 100]));
+    const full: RouteState = {
+      ...state,
+      phase: 'shifting',
+      target,
+      verifiedAt: 1_796_000_000_000,
+      reason: 'gate failed: target5xxRate green 9% (90/1000) > 2% — “quoted”, {braces}, 50% off',
+    };
+    const tags = encodeRouteState(LISTENER, full);
+    assertWithinLimits(tags);
+    assert.ok(Object.keys(tags).length <= 8, `${Object.keys(tags).length} tags`);
+    assert.deepEqual(decodeRouteState(LISTENER, tags), full);
+  });
+
+  it('cuts a long reason to REASON_MAX characters rather than failing the write', () => {
+    const state = { ...biggestState(mulberry32(5)), reason: 'x'.repeat(1_000) };
+    const back = decodeRouteState(LISTENER, encodeRouteState(LISTENER, state));
+    assert.equal(back?.reason?.length, 160);
+  });
+});

@@ -44,7 +44,14 @@ export async function run(args: StatusArgs, ctx: CommandContext): Promise<number
       if (!args.watch || ctx.signal.aborted) return ExitCode.ok;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 2_000);
-        ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        ctx.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (ctx.signal.aborted) return ExitCode.ok;
     }
