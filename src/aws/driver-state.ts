@@ -74,7 +74,20 @@ export class TagStatePort implements StatePort {
     }
   }
 
-  async acquireLease(holder: string): Promise<{ holder: string; expiresAt: number }> {
+  /**
+   * Takes the lease on every route, or renews it once held. Calls are serialised: a renewal due
+   * while the first acquisition is still settling must renew that lease, not take a second one
+   * (which would make the first acquisition read back a generation that is not its own).
+   */
+  acquireLease(holder: string): Promise<{ holder: string; expiresAt: number }> {
+    const next = this.leaseChain.then(() => this.acquireOrRenew(holder));
+    this.leaseChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private leaseChain: Promise<unknown> = Promise.resolve();
+
+  private async acquireOrRenew(holder: string): Promise<{ holder: string; expiresAt: number }> {
     const arns = this.routes.map((r) => r.arn);
     if (!this.leases) {
       this.leases = await this.lease.acquireAll(arns, holder);
@@ -86,10 +99,14 @@ export class TagStatePort implements StatePort {
     return { holder, expiresAt: Math.min(...this.leases.map((l) => l.expiresAt)) };
   }
 
-  async releaseLease(): Promise<void> {
-    if (!this.leases) return;
-    for (const [i, r] of this.routes.entries()) await this.lease.release(r.arn, this.leases[i]!).catch(() => false);
-    this.leases = undefined;
+  releaseLease(): Promise<void> {
+    const next = this.leaseChain.then(async () => {
+      if (!this.leases) return;
+      for (const [i, r] of this.routes.entries()) await this.lease.release(r.arn, this.leases[i]!).catch(() => false);
+      this.leases = undefined;
+    });
+    this.leaseChain = next.catch(() => undefined);
+    return next;
   }
 
   async takeCommands(): Promise<OperatorCommand[]> {
