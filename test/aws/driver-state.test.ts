@@ -31,7 +31,12 @@ describe('TagStatePort', () => {
   it('GIVEN a renewal due while the first acquisition settles THEN it renews that lease instead of taking a second one', async () => {
     const p = port();
     const first = p.acquireLease('me@host/1');
+    // The first acquisition has written its lease and waits out its settle time…
+    await new Promise((r) => setTimeout(r, 100));
+    await w.clock.advance(500);
+    // …when the renewal timer fires.
     const renewal = p.acquireLease('me@host/1');
+    await new Promise((r) => setTimeout(r, 100));
     // Let each read-back's settle time pass.
     for (let i = 0; i < 10; i++) {
       await w.clock.advance(1_000);
