@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -28,7 +28,7 @@ async function world(scenario?: string): Promise<Sandbox> {
   const sandbox = await startSandbox({
     speed: SPEED,
     dir: join(dir, 'sbx'),
-    ...(scenario ? { scenario: join(REPO_ROOT, scenario) } : {}),
+    ...(scenario ? { scenario: isAbsolute(scenario) ? scenario : join(REPO_ROOT, scenario) } : {}),
   });
   sandboxes.push({ sandbox, dir });
   return sandbox;
@@ -190,6 +190,56 @@ describe('cutover run on the sandbox', () => {
       assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
     } finally {
       driver.kill();
+    }
+  });
+
+  it('GIVEN AWS throttles the writes and CloudWatch fails for minutes (scenarios/throttled-aws.yaml) THEN the outcome is the same: 100% green, exit 0', async () => {
+    const sandbox = await world('scenarios/throttled-aws.yaml');
+    const r = await run(sandbox);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 0, 'web-green': 1 });
+  });
+
+  it('GIVEN an alarm that fires mid-bake THEN it rolls back within one alarm poll, exit 3, naming the alarm', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-alarm-'));
+    try {
+      const scenario = join(dir, 'alarm.yaml');
+      writeFileSync(
+        scenario,
+        `${readFileSync(join(REPO_ROOT, 'scenarios/default.yaml'), 'utf8').replace(/\nfaults:[\s\S]*$/, '\n')}
+faults:
+  - kind: alarmState
+    alarm: edge-p99-latency
+    state: ALARM
+    reason: p99 latency above 1 s
+    when: {share: {loadBalancer: edge, port: 80, cluster: green, reaches: 25%}}
+    after: 1m
+`,
+      );
+      const rollout = join(dir, 'rollout.yaml');
+      writeFileSync(
+        rollout,
+        readFileSync(join(REPO_ROOT, ROLLOUT), 'utf8').replace(
+          /(\n\s*- \{type: compare5xx[^\n]*)/,
+          '$1\n      - {type: alarm, names: [edge-p99-latency]}',
+        ),
+      );
+      const sandbox = await world(scenario);
+      const r = await runCliProcess(['run', rollout, '--yes'], { env: sandbox.env, timeoutMs: 120_000 });
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      const at = (re: RegExp) => {
+        const m = re.exec(r.stdout);
+        assert.ok(m, `${re} in ${r.stdout}`);
+        const [h, mi, se] = m[1]!.split(':').map(Number) as [number, number, number];
+        return h * 3600 + mi * 60 + se;
+      };
+      const fired = at(/(\d\d:\d\d:\d\d) step 2\/4 alarm edge-p99-latency in ALARM/);
+      const restored = at(/(\d\d:\d\d:\d\d) rolled back to the start/);
+      assert.ok(restored - fired <= 10, `restored ${restored - fired} s after the alarm was seen`);
+      assert.match(r.stdout, /rolled back at step 2 of 4: alarm edge-p99-latency in ALARM/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
