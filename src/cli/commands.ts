@@ -44,7 +44,12 @@ export const commands: CommandEntry[] = [
   {
     command: 'plan <file>',
     describe: 'Show the steps of a rollout: ALB weights per route and cluster, bake times, gates, duration',
-    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    builder: (y) =>
+      y.positional('file', { type: 'string', describe: 'rollout YAML file' }).option('live', {
+        type: 'boolean',
+        default: false,
+        describe: 'also read AWS: the live weights, the recorded step and what the next step would write',
+      }),
     needs: { what: 'a rollout file', example: 'cutover plan rollouts/sandbox-web.yaml' },
     load: () => import('./commands/plan.ts'),
   },

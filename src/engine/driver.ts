@@ -88,7 +88,8 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
       await rec
         .save({
           phase: FINAL_RECORD[out.outcome],
-          step: out.step,
+          // A completed rollout has moved past its last step; record the last one.
+          step: Math.min(out.step, input.plan.steps.length - 1),
           weights: actor.getSnapshot().context.lastWritten,
           reason: out.reason ?? (out.error instanceof Error ? out.error.message : undefined),
         })

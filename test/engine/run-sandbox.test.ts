@@ -84,9 +84,17 @@ describe('cutover run on the sandbox', () => {
 
   it('GIVEN a healthy green WHEN run THEN every step is written and judged and it ends at 100% green, exit 0', async () => {
     const sandbox = await world();
+    const before = await runCliProcess(['plan', ROLLOUT, '--live'], { env: sandbox.env });
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(
+      before.stdout,
+      /live:\n {2}route web: blue=100 green=0\n {2}recorded: nothing \(not started here\)\n {2}next write: step 1 blue=19 green=1/,
+    );
     const r = await run(sandbox);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 0, 'web-green': 1 });
+    const done = await runCliProcess(['plan', ROLLOUT, '--live'], { env: sandbox.env });
+    assert.match(done.stdout, /route web: blue=0 green=1\n {2}recorded: step 4 of 4, completed\n {2}next write: none/);
     assert.match(r.stdout, /step 1\/4 wrote blue=19 green=1 \(blue 95% green 5%\) on route web, read back/);
     assert.match(r.stdout, /tick \d\d:\d\d–\d\d:\d\d pass: .*target5xxRate green/);
     assert.match(r.stdout, /rollout sandbox-web completed: 100% on green/);
