@@ -177,7 +177,24 @@ describe('cutover run on the sandbox', () => {
   });
 
   it('GIVEN someone edits the listener mid-rollout (drift) THEN the driver pauses and overwrites nothing; with it dead, abort rolls back from another process, exit 4', async () => {
-    const sandbox = await world('scenarios/drift.yaml');
+    // Someone edits the listener 30 s after the driver's first write (a trigger, so it happens
+    // mid-rollout however long the driver took to start).
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-drift-'));
+    const scenario = join(dir, 'drift.yaml');
+    writeFileSync(
+      scenario,
+      `${readFileSync(join(REPO_ROOT, 'scenarios/default.yaml'), 'utf8')}
+faults:
+  - kind: modifyWeights
+    when: {weightChange: {loadBalancer: edge, port: 80, count: 1}}
+    after: 30s
+    loadBalancer: edge
+    port: 80
+    weights: {blue: 80, green: 20}
+`,
+    );
+    const sandbox = await world(scenario);
+    rmSync(dir, { recursive: true, force: true });
     const driver = startDriver(sandbox);
     try {
       await driver.until('paused: someone else changed the weights: route web: expected');
