@@ -1,13 +1,3 @@
-/**
- * The agent in this process against the sandbox on the real clock (speed 1): how long from a pod's
- * containers turning ready to its RegisterTargets call, and how many ELBv2 calls a converge takes
- * beside the fewest possible (one DescribeTargetHealth plus ⌈changes/200⌉ RegisterTargets per
- * target group).
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
 import pino from 'pino';
 import { AgentController } from '../src/agent/controller.ts';
@@ -15,18 +5,7 @@ import { AgentMetrics } from '../src/agent/metrics.ts';
 import type { TargetGroupPort } from '../src/agent/ports.ts';
 import { classifyElbError, elbTargetGroup } from '../src/aws/agent-targets.ts';
 import { AgentCluster, CUTOVER_BINDINGS } from '../src/kube/agent-cluster.ts';
-import { startSandbox } from '../src/sandbox/sandbox.ts';
-import {
-  ALLOW,
-  agentWorld,
-  applyBindings,
-  CLUSTER,
-  installCrd,
-  kubeFor,
-  scaleApps,
-  sleep,
-  until,
-} from './agent-world.ts';
+import { ALLOW, applyBindings, CLUSTER, scaleApps, sleep, startAgentBench, until } from './agent-world.ts';
 import { summarize } from './stats.ts';
 
 export interface ConvergeFigures {
@@ -50,13 +29,8 @@ export interface LoopFigures {
 const BATCH = 200;
 
 export async function benchAgentLoop(bindings: number, pods: number, scaleBy: number): Promise<LoopFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-agent-'));
-  const sandbox = await startSandbox({ scenario: agentWorld(bindings, pods), speed: 1, dir });
-  const elb = new ElasticLoadBalancingV2Client({
-    endpoint: sandbox.awsUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  const bench = await startAgentBench(bindings, pods);
+  const { sandbox, elb, kc } = bench;
   const clock = sandbox.clock;
   const registeredAt = new Map<string, number>();
   // When the agent's informer first saw each endpoint ready (splits the latency into the
@@ -78,7 +52,6 @@ export async function benchAgentLoop(bindings: number, pods: number, scaleBy: nu
     },
   };
   const metrics = new AgentMetrics();
-  const kc = kubeFor(sandbox);
   let controller: AgentController | undefined;
   const cluster = new AgentCluster({
     kc,
@@ -106,7 +79,6 @@ export async function benchAgentLoop(bindings: number, pods: number, scaleBy: nu
     Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
   const minimum = (changesPerGroup: number) => bindings * (1 + Math.ceil(changesPerGroup / BATCH));
   try {
-    await installCrd(kc);
     await cluster.start();
     controller.start();
     const converges: ConvergeFigures[] = [];
@@ -160,9 +132,7 @@ export async function benchAgentLoop(bindings: number, pods: number, scaleBy: nu
   } finally {
     await controller.stop();
     await cluster.stop();
-    elb.destroy();
-    await sandbox.close();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

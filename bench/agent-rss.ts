@@ -5,13 +5,11 @@
  * target is registered.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { startSandbox } from '../src/sandbox/sandbox.ts';
-import { ALLOW, agentWorld, applyBindings, CLUSTER, installCrd, kubeFor, sleep, until } from './agent-world.ts';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ALLOW, applyBindings, CLUSTER, sleep, startAgentBench, until } from './agent-world.ts';
 
 const REPO_ROOT = join(import.meta.dirname, '..');
 
@@ -61,19 +59,12 @@ export function procMemory(pid: number): { rss: number; hwm: number } {
 }
 
 export async function benchAgentRss(bindings: number, podsPerBinding: number): Promise<RssFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-rss-'));
-  const sandbox = await startSandbox({ scenario: agentWorld(bindings, podsPerBinding), speed: 1, dir });
-  const elb = new ElasticLoadBalancingV2Client({
-    endpoint: sandbox.awsUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  const bench = await startAgentBench(bindings, podsPerBinding);
+  const { sandbox, elb, kc } = bench;
   let child: ChildProcess | undefined;
   let out = '';
   let how = '';
   try {
-    const kc = kubeFor(sandbox);
-    await installCrd(kc);
     const args = [
       '--log-level=info',
       'agent',
@@ -98,7 +89,7 @@ export async function benchAgentRss(bindings: number, podsPerBinding: number): P
         throw new Error(`${e.message}; agent output:\n${out.slice(-2000)}`);
       },
     );
-    await sleep(2_000);
+    await sleep(1_000);
     const idle = procMemory(pid);
     const t0 = performance.now();
     const arns = await applyBindings(kc, sandbox, bindings);
@@ -117,7 +108,7 @@ export async function benchAgentRss(bindings: number, podsPerBinding: number): P
       },
     );
     const convergeMs = performance.now() - t0;
-    await sleep(2_000);
+    await sleep(1_000);
     const converged = procMemory(pid);
     return { pods, idleMiB: idle.rss, convergedMiB: converged.rss, peakMiB: converged.hwm, convergeMs, how };
   } finally {
@@ -127,8 +118,6 @@ export async function benchAgentRss(bindings: number, podsPerBinding: number): P
       await Promise.race([exited, sleep(10_000)]);
       child.kill('SIGKILL');
     }
-    elb.destroy();
-    await sandbox.close();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }

@@ -1,9 +1,11 @@
 /** The world the agent benchmark runs on, and the Kubernetes writes it makes to it. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ApiextensionsV1Api, AppsV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import type { Sandbox } from '../src/sandbox/sandbox.ts';
+import { type Sandbox, startSandbox } from '../src/sandbox/sandbox.ts';
 import type { Scenario } from '../src/sandbox/scenario/types.ts';
 import { big } from './worlds.ts';
 
@@ -21,7 +23,12 @@ export const ALLOW = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:target
 export function agentWorld(bindings: number, podsPerBinding: number): Scenario {
   const s = big(bindings, podsPerBinding, 20);
   for (const tg of s.targetGroups) tg.registered = null;
-  for (const c of s.clusters) if (c.name !== CLUSTER) for (const w of c.workloads) w.replicas = 0;
+  for (const c of s.clusters) {
+    for (const w of c.workloads) {
+      if (c.name !== CLUSTER) w.replicas = 0;
+      w.startDelayMs = 1_000; // new pods turn ready 1 s after creation (keeps the run short)
+    }
+  }
   const listeners = s.loadBalancers[0]!.listeners;
   s.loadBalancers = listeners.map((l, i) => ({ name: `edge${i}`, listeners: [l] }));
   s.traffic = s.traffic.map((t, i) => ({ ...t, loadBalancer: `edge${i}` }));
@@ -29,6 +36,37 @@ export function agentWorld(bindings: number, podsPerBinding: number): Scenario {
 }
 
 export const appName = (i: number) => `app${i}`;
+
+export interface AgentBench {
+  sandbox: Sandbox;
+  elb: ElasticLoadBalancingV2Client;
+  /** Cluster blue, with the binding CRD installed. */
+  kc: KubeConfig;
+  close(): Promise<void>;
+}
+
+/** A sandbox at real time (speed 1) on agentWorld(bindings, podsPerBinding), an ELBv2 client and blue's kubeconfig. */
+export async function startAgentBench(bindings: number, podsPerBinding: number): Promise<AgentBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-agent-'));
+  const sandbox = await startSandbox({ scenario: agentWorld(bindings, podsPerBinding), speed: 1, dir });
+  const elb = new ElasticLoadBalancingV2Client({
+    endpoint: sandbox.awsUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const kc = kubeFor(sandbox);
+  await installCrd(kc);
+  return {
+    sandbox,
+    elb,
+    kc,
+    close: async () => {
+      elb.destroy();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export function kubeFor(sandbox: Sandbox, context = CLUSTER): KubeConfig {
   const kc = new KubeConfig();
