@@ -14,3 +14,7 @@ if (!only || only === 'gates') {
   const { benchGates } = await import('./gates.ts');
   console.log(`\n## gates: compare5xx error rates${benchGates()}`);
 }
+if (!only || only === 'agent') {
+  const { benchAgent } = await import('./agent.ts');
+  console.log(`\n## agent\n${await benchAgent()}`);
+}

@@ -351,10 +351,13 @@ export class AgentController {
     const servicePort = service && resolveServicePort(spec, service);
     if (!servicePort) return;
     const health = new Map(targets.map((t) => [targetKey(t), t]));
+    // Read the namespace's pods once: podsIn converts every cached pod, so calling it per endpoint
+    // made a pass cost endpoints × pods (seconds per binding with thousands of pods).
+    const pods = this.view.podsIn(namespace);
     for (const slice of this.view.slicesOf(namespace, spec.serviceRef.name)) {
       for (const e of slice.endpoints) {
         if (!e.pod || e.terminating) continue;
-        const pod = this.view.podsIn(namespace).get(e.pod);
+        const pod = pods.get(e.pod);
         if (!pod?.readinessGates.includes(gate)) continue;
         const port = slice.ports.find((p) => (p.name ?? '') === (servicePort.name ?? ''))?.port;
         const t: Target | undefined = e.addresses[0] && port !== undefined ? { id: e.addresses[0], port } : undefined;
