@@ -88,9 +88,13 @@ export class AgentHarness {
       clock: this.clock,
       onChange: (kind, ns, obj) => controller?.changed(kind, ns, obj.metadata?.name ?? ''),
       onError: (what, e) => errors.push(`${what}: ${e instanceof Error ? e.message : String(e)}`),
+      // Virtual time runs far ahead of the wall clock here: a watch left hanging by an API server
+      // restart is given up after 1 s of real time instead of client-node's 30 s.
+      watchTimeoutMs: 1_000,
     });
-    // The agent's own client: the SDK's standard retries (throttling and 5xx are retried).
-    const elb = new ElasticLoadBalancingV2Client({ ...awsClientConfig(this.sandbox.awsUrl), maxAttempts: 3 });
+    // The agent's own client: the SDK's standard retries (throttling and 5xx are retried; one
+    // retry here, as each waits in real time).
+    const elb = new ElasticLoadBalancingV2Client({ ...awsClientConfig(this.sandbox.awsUrl), maxAttempts: 2 });
     controller = new AgentController(cluster.view(), elbTargetGroup(elb), {
       cluster: name,
       guard: { cluster: name, allow: o.allow ?? ['arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/*'] },
