@@ -115,6 +115,25 @@ describe('seed TargetGroupBindings in compat mode (elbv2.k8s.aws/v1beta1)', () =
     assert.equal(expected.length, 2);
     const s = await h.eventually('2 healthy instance targets', allHealthy(instanceTg, 2));
     assert.deepEqual(s, expected);
+    // Node labels change: node c is let in, node a leaves through Kubernetes' own exclusion label.
+    const label = (name: string, labels: Record<string, string | null>) =>
+      core.patchNode(
+        { name, body: { metadata: { labels } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    await label('main-node-c', { 'exclude-from-lb-targetgroups': null });
+    await label('main-node-a', { 'node.kubernetes.io/exclude-from-external-load-balancers': '' });
+    const idOf = (n: string) =>
+      nodes
+        .find((x) => x.metadata!.name === n)!
+        .spec!.providerID!.split('/')
+        .pop();
+    const want = [`${idOf('main-node-b')}:${nodePort}=healthy`, `${idOf('main-node-c')}:${nodePort}=healthy`].sort();
+    const after = await h.eventually('nodes b and c healthy, a gone', async () => {
+      const now = await h.targetSummary(instanceTg);
+      return JSON.stringify(now) === JSON.stringify(want) ? now : undefined;
+    });
+    assert.deepEqual(after, want);
   });
 
   it('002 workshop walkthrough: the Deployment, Service and testapptgb from the seed → the 3 pods turn healthy', async () => {
