@@ -150,7 +150,11 @@ describe('seed TargetGroupBindings in compat mode (elbv2.k8s.aws/v1beta1)', () =
     const [tgb, ns] = seedManifests('003-cross-account.yaml', tg['my-app-tg']!);
     await h.apply('workload', [ns!]);
     await h.apply('workload', [
-      deployment('my-app', 'apps', 2, { name: 'http', containerPort: 8080 }),
+      // The readiness gate the AWS Load Balancer Controller's webhook injects in a namespace
+      // labelled elbv2.k8s.aws/pod-readiness-gate-inject (the seed's Namespace).
+      deployment('my-app', 'apps', 2, { name: 'http', containerPort: 8080 }, [
+        'target-health.elbv2.k8s.aws/my-app-tgb',
+      ]),
       service('my-app', 'apps', 'my-app', 80, 'http'),
     ]);
     await h.apply('workload', [tgb!]);
@@ -164,5 +168,16 @@ describe('seed TargetGroupBindings in compat mode (elbv2.k8s.aws/v1beta1)', () =
     assert.deepEqual(zones, ['all', 'all']);
     const b = await h.binding('workload', AWS_LBC_BINDINGS, 'apps', 'my-app-tgb');
     assert.equal(readyOf(b), 'True/Reconciled');
+    const core = h.kube('workload').makeApiClient(CoreV1Api);
+    const pods = await h.eventually('pods Ready through the gate', async () => {
+      const items = (await core.listNamespacedPod({ namespace: 'apps' })).items;
+      return items.every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        ? items
+        : undefined;
+    });
+    assert.deepEqual(
+      pods.map((p) => p.status?.conditions?.find((c) => c.type === 'target-health.elbv2.k8s.aws/my-app-tgb')?.status),
+      ['True', 'True'],
+    );
   });
 });
