@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CUTOVER_BINDINGS } from '../../src/kube/agent-cluster.ts';
 import { cutoverBinding, TWO_CLUSTERS } from './fixtures/workloads.ts';
 import { AgentHarness } from './harness.ts';
 
@@ -86,5 +87,19 @@ describe('a target group shared by two clusters', () => {
       await owned('green'),
       now.filter((t) => t.startsWith('10.2.')),
     );
+  });
+
+  it('WHEN blue’s binding is deleted THEN exactly blue’s targets drain; green’s and the manual one stay', async () => {
+    await h
+      .kube('blue')
+      .makeApiClient(CustomObjectsApi)
+      .deleteNamespacedCustomObject({ ...CUTOVER_BINDINGS, namespace: 'web', name: 'web' });
+    const green = [...(await h.podIps('green', 'web', 'web')).map((ip) => `${ip}:80`), manual].sort();
+    await h.eventually('only green + manual live', async () => JSON.stringify(await live()) === JSON.stringify(green));
+    const draining = (await h.targets(shared))
+      .filter((d) => d.TargetHealth?.State === 'draining')
+      .map((d) => d.Target!.Id!);
+    assert.ok(draining.length === 2 && draining.every((ip) => ip.startsWith('10.1.')), `draining: ${draining}`);
+    assert.deepEqual(await owned('blue'), []);
   });
 });
