@@ -52,6 +52,13 @@ describe('a target group shared by two clusters', () => {
       await owned('blue'),
       want.filter((t) => t.startsWith('10.1.')),
     );
+    // Each binding's status counts its own cluster's targets, not the whole group's.
+    const b = await h.eventually('blue status 4 healthy', async () => {
+      const o = await h.binding('blue', CUTOVER_BINDINGS, 'web', 'web');
+      return o.status?.healthyTargets !== undefined && o.status.healthyTargets >= 4 ? o : undefined;
+    });
+    assert.equal(b.status?.registeredTargets, 4);
+    assert.equal(b.status?.healthyTargets, 4);
     assert.deepEqual(
       await owned('green'),
       want.filter((t) => t.startsWith('10.2.')),
