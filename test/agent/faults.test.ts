@@ -208,4 +208,25 @@ describe('agent under faults (green cluster)', () => {
     await converged(3, 120);
     await h.eventually('Ready again', async () => readyOf(await status()) === 'True/Reconciled');
   });
+
+  it('GIVEN a pod failing its health checks (scenario fault at 90 min) THEN its target stays registered, unhealthy, and turns healthy again', async () => {
+    const due = h.sandbox.world.startedAt + 90 * 60_000;
+    assert.ok(h.clock.now() < due, 'the earlier tests finish before the fault');
+    await h.clock.advance(due - h.clock.now());
+    const failing = await h.eventually('one target unhealthy', async () => {
+      const s = await h.targetSummary(tg['web-green']!);
+      return s.filter((t) => t.endsWith('=unhealthy')).length === 1 ? s : undefined;
+    });
+    // The load balancer stops routing to it; removing it is not the agent's call.
+    const ips = await h.podIps('green', 'web', 'web');
+    assert.deepEqual(
+      failing.map((t) => t.split(':')[0]),
+      ips,
+    );
+    await h.run(5 * 60_000, 30_000);
+    await h.eventually('all healthy again', async () => {
+      const s = await h.targetSummary(tg['web-green']!);
+      return s.length === ips.length && s.every((t) => t.endsWith('=healthy'));
+    });
+  });
 });

@@ -31,7 +31,10 @@ describe('cutover CLI shell', () => {
   it('rejects an unknown command with exit 2, the commands, and no stack trace', async () => {
     const r = await runCli(['frobnicate']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'error: unknown command "frobnicate"; commands: validate, plan, schema, agent, bind, iam-policy, sandbox\n');
+    assert.equal(
+      r.stderr,
+      'error: unknown command "frobnicate"; commands: validate, plan, schema, agent, bind, iam-policy, sandbox\n',
+    );
   });
 
   it('GIVEN a mistyped command THEN "did you mean" the command (options may come first)', async () => {
