@@ -75,7 +75,7 @@ describe('agent under faults (green cluster)', () => {
     assert.equal(readyOf(await status()), 'True/Reconciled');
     // A watch re-established while the server was going down can hang until the inactivity
     // timeout (watchTimeoutMs, 1 s of real time here): let those recover before the next test.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await new Promise((r) => setTimeout(r, 2_500));
   });
 
   it('GIVEN a burst of ELBv2 Throttling longer than the SDK retries WHEN pods change THEN Ready=False/Throttled with an Event, then it converges', async () => {
