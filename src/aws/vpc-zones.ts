@@ -4,9 +4,8 @@
  * "If the IP address is outside the VPC, this parameter is required"; with an ALB and cross-zone
  * load balancing on, `all` is what any value means; an IP inside the VPC must not be overridden
  * to `all`). Not handled: an ALB group with cross-zone load balancing off, which wants a zone of
- * the VPC for such IPs. The agent has no EC2 access
- * to read the VPC's CIDRs, so it learns from what ELBv2 says: the refusal of a registration names
- * the IP (texts as AWS returns them, quoted in aws-load-balancer-controller #3084 and #561), and
+ * the VPC for such IPs. The agent has no EC2 access to read the VPC's CIDRs, so it learns from
+ * what ELBv2 says: the refusal of a registration names the IP (texts as AWS returns them, quoted in aws-load-balancer-controller #3084 and #561), and
  * DescribeTargetHealth shows the `all` of targets registered earlier (after an agent restart).
  * Once a group has shown one outside IP, its other unknown IPs are first tried as outside too
  * (the pods of one cluster share one network), so a batch costs one extra call, not one per IP.
