@@ -149,7 +149,7 @@ export class AgentController {
       await this.view.setFinalizers(namespace, name, [...(obj.metadata.finalizers ?? []), FINALIZER]);
     }
 
-    const gate = gateConditionType(name);
+    const gate = gateConditionType(name, obj.apiVersion);
     const service = this.view.service(namespace, spec.serviceRef.name);
     const desired = desiredTargets(
       spec,

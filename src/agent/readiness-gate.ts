@@ -6,8 +6,17 @@
  * blue/green pair (the AWS Load Balancer Controller's issue #3753).
  */
 export const GATE_PREFIX = 'target-health.cutover.dev/';
+/**
+ * The AWS Load Balancer Controller's gate, `target-health.elbv2.k8s.aws/<binding>`, which its
+ * webhook injects into pods of namespaces labelled `elbv2.k8s.aws/pod-readiness-gate-inject:
+ * enabled` (ALBC docs, "Pod readiness gate"): an elbv2.k8s.aws binding manages that one, so pods
+ * made for the AWS controller become Ready under the agent too.
+ */
+export const ALBC_GATE_PREFIX = 'target-health.elbv2.k8s.aws/';
 
-export const gateConditionType = (binding: string) => `${GATE_PREFIX}${binding}`;
+/** The gate of a binding; `apiVersion` is the binding object's (cutover.dev's when absent). */
+export const gateConditionType = (binding: string, apiVersion?: string) =>
+  `${apiVersion?.startsWith('elbv2.k8s.aws/') ? ALBC_GATE_PREFIX : GATE_PREFIX}${binding}`;
 
 export interface GateStatus {
   status: 'True' | 'False';

@@ -131,12 +131,17 @@ export async function reconcileBinding(
       calls++;
       await deps.tg.register(b.targetGroupARN, batch);
     }
-    if (shared && changes.deregister.length) {
-      const left = new Set([...owned!, ...changes.register.map(targetKey)]);
-      for (const t of changes.deregister) left.delete(targetKey(t));
-      await deps.ownership.save(b.name, left);
-    }
-    const targets = afterChanges(current, desired.targets, changes.deregister);
+    // Every desired target is this cluster's pod or node, so one already registered but missing
+    // from the record (a ConfigMap lost or deleted) is adopted: else it would never be removed.
+    const ownedNow = shared ? new Set([...owned!, ...desired.targets.map(targetKey)]) : undefined;
+    for (const t of changes.deregister) ownedNow?.delete(targetKey(t));
+    const recorded = new Set([...(owned ?? []), ...changes.register.map(targetKey)]);
+    if (ownedNow && !sameSet(ownedNow, recorded)) await deps.ownership.save(b.name, ownedNow);
+    // In a shared group the binding reports (and gates on) its own targets only: the other
+    // cluster's and hand-registered ones are not its to count.
+    const targets = afterChanges(current, desired.targets, changes.deregister).filter(
+      (t) => !ownedNow || ownedNow.has(targetKey(t)),
+    );
     const states: Record<string, number> = {};
     for (const t of targets) states[t.state] = (states[t.state] ?? 0) + 1;
     return done({
@@ -180,4 +185,8 @@ function afterChanges(
     }
   }
   return [...byKey.values()];
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((k) => b.has(k));
 }

@@ -9,28 +9,48 @@ import {
 import type { TargetGroupPort } from '../agent/ports.ts';
 import type { ReconcileDeps } from '../agent/reconcile.ts';
 import type { Target } from '../agent/types.ts';
+import { VpcZones } from './vpc-zones.ts';
 
 /**
  * The agent's target-group calls over the ELBv2 SDK client (retries and throttling are the
  * client's: adaptive retry mode). An IP outside the load balancer's VPC must be registered with
- * AvailabilityZone `all`; `outsideVpc` says which ones are (from the binding's vpcID/CIDR).
+ * AvailabilityZone `all`, one inside must not be; `outsideVpc` says which ones are when the
+ * binding's network is known, else the adapter learns it per target group from what AWS says
+ * (see vpc-zones.ts).
  */
 export function elbTargetGroup(
   elb: ElasticLoadBalancingV2Client,
   outsideVpc: (ip: string) => boolean = () => false,
 ): TargetGroupPort {
-  const wire = (t: Target) => ({
+  const zones = new VpcZones(outsideVpc);
+  const wire = (arn: string, t: Target) => ({
     Id: t.id,
     Port: t.port,
-    ...(t.availabilityZone
-      ? { AvailabilityZone: t.availabilityZone }
-      : outsideVpc(t.id)
-        ? { AvailabilityZone: 'all' }
-        : {}),
+    ...(t.availabilityZone ? { AvailabilityZone: t.availabilityZone } : zones.zoneFor(arn, t.id)),
   });
+  const send = async (arn: string, targets: Target[], op: 'register' | 'deregister') => {
+    // Each refusal names one IP on the wrong side of the VPC's edge; the next try corrects it
+    // (and, for the first, guesses the same for the group's other unknown IPs).
+    for (let attempt = 0; ; attempt++) {
+      const Targets = targets.map((t) => wire(arn, t));
+      try {
+        await elb.send(
+          op === 'register'
+            ? new RegisterTargetsCommand({ TargetGroupArn: arn, Targets })
+            : new DeregisterTargetsCommand({ TargetGroupArn: arn, Targets }),
+        );
+        return;
+      } catch (e) {
+        if (attempt >= targets.length || !zones.learn(arn, e)) throw e;
+      }
+    }
+  };
   return {
     async describeTargets(TargetGroupArn) {
       const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn }));
+      for (const d of out.TargetHealthDescriptions ?? []) {
+        if (d.Target?.Id && d.Target.AvailabilityZone === 'all') zones.outside(TargetGroupArn, d.Target.Id);
+      }
       return (out.TargetHealthDescriptions ?? []).map((d) => ({
         id: d.Target?.Id ?? '',
         port: d.Target?.Port ?? 0,
@@ -39,12 +59,8 @@ export function elbTargetGroup(
         ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
       }));
     },
-    async register(TargetGroupArn, targets) {
-      await elb.send(new RegisterTargetsCommand({ TargetGroupArn, Targets: targets.map(wire) }));
-    },
-    async deregister(TargetGroupArn, targets) {
-      await elb.send(new DeregisterTargetsCommand({ TargetGroupArn, Targets: targets.map(wire) }));
-    },
+    register: (arn, targets) => send(arn, targets, 'register'),
+    deregister: (arn, targets) => send(arn, targets, 'deregister'),
     async describeGroup(ref) {
       try {
         const out = await elb.send(

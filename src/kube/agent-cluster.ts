@@ -4,13 +4,14 @@ import {
   DiscoveryV1Api,
   type KubeConfig,
   type KubernetesObject,
-  makeInformer,
+  ListWatch,
   PatchStrategy,
   setHeaderOptions,
   type V1EndpointSlice,
   type V1Node,
   type V1Pod,
   type V1Service,
+  Watch,
 } from '@kubernetes/client-node';
 import type { BindingObject } from '../agent/binding-spec.ts';
 import type { ClusterView, OwnershipStore } from '../agent/ports.ts';
@@ -44,7 +45,7 @@ export const AWS_LBC_BINDINGS: BindingApi = {
 
 export type ChangeKind = 'binding' | 'service' | 'slice' | 'pod' | 'node';
 
-type Cache<T extends KubernetesObject> = ReturnType<typeof makeInformer<T>>;
+type Cache<T extends KubernetesObject> = ListWatch<T>;
 
 export interface AgentClusterOptions {
   kc: KubeConfig;
@@ -55,6 +56,13 @@ export interface AgentClusterOptions {
   onError?: (what: string, e: unknown) => void;
   /** Informers restart this long after an error (watch failures, API server restarts). */
   restartMs?: number;
+  /**
+   * A watch that delivers nothing (not even the server's periodic bookmarks) for this long
+   * (wall-clock ms) is abandoned and re-established from its last resourceVersion; default
+   * client-node's 30 s. It bounds how long a watch left half-open by an API server restart or a
+   * network fault can hide changes.
+   */
+  watchTimeoutMs?: number;
 }
 
 export class AgentCluster {
@@ -74,18 +82,24 @@ export class AgentCluster {
     this.core = kc.makeApiClient(CoreV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.discovery = kc.makeApiClient(DiscoveryV1Api);
-    this.bindings = makeInformer(
-      kc,
+    // As client-node's makeInformer, with the watch's inactivity timeout configurable.
+    const informer = <T extends KubernetesObject>(path: string, list: () => Promise<{ items: T[] }>): Cache<T> => {
+      const watch = new Watch(kc);
+      // client-node 2.x keeps the timeout in a field its typings mark private (default 30 000).
+      if (o.watchTimeoutMs) (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = o.watchTimeoutMs;
+      return new ListWatch<T>(path, watch, list as never, false);
+    };
+    this.bindings = informer(
       `/apis/${api.group}/${api.version}/${api.plural}`,
       () =>
         this.custom.listClusterCustomObject({ group: api.group, version: api.version, plural: api.plural }) as never,
     );
-    this.services = makeInformer(kc, '/api/v1/services', () => this.core.listServiceForAllNamespaces());
-    this.slices = makeInformer(kc, '/apis/discovery.k8s.io/v1/endpointslices', () =>
+    this.services = informer('/api/v1/services', () => this.core.listServiceForAllNamespaces());
+    this.slices = informer('/apis/discovery.k8s.io/v1/endpointslices', () =>
       this.discovery.listEndpointSliceForAllNamespaces(),
     );
-    this.pods = makeInformer(kc, '/api/v1/pods', () => this.core.listPodForAllNamespaces());
-    this.nodes = makeInformer(kc, '/api/v1/nodes', () => this.core.listNode());
+    this.pods = informer('/api/v1/pods', () => this.core.listPodForAllNamespaces());
+    this.nodes = informer('/api/v1/nodes', () => this.core.listNode());
     this.wire('binding', this.bindings);
     this.wire('service', this.services);
     this.wire('slice', this.slices);

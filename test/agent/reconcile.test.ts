@@ -111,6 +111,19 @@ describe('reconcile a binding', () => {
     assert.deepEqual([...g.owned.get('web')!], [targetKey(t(2))]);
   });
 
+  it('GIVEN a shared group whose ownership record was lost WHEN reconciled THEN this cluster’s live targets are adopted, so they can be removed later', async () => {
+    const g = new FakeGroup();
+    const other = { id: '10.9.0.1', port: 8080 };
+    for (const x of [other, t(1), t(2)]) g.targets.set(targetKey(x), { ...x, state: 'healthy' });
+    const shared = b({ multiClusterTargetGroup: true });
+    const r = await reconcileBinding(deps(g), shared, want([t(1), t(2)]), undefined);
+    assert.deepEqual(g.log, ['describe', 'own 2']);
+    assert.deepEqual(r.states, { healthy: 2 }, 'the status counts its own two, not the other cluster’s');
+    await reconcileBinding(deps(g), shared, want([t(2)]), undefined);
+    assert.ok(!g.targets.has(targetKey(t(1))), 'the adopted target is deregistered once its pod is gone');
+    assert.ok(g.targets.has(targetKey(other)));
+  });
+
   it('GIVEN a target group outside the allow-list and untagged THEN Forbidden and never touched', async () => {
     const g = new FakeGroup();
     const r = await reconcileBinding(
