@@ -4,7 +4,7 @@ import { type Clock, toXStateClock } from '../util/clock.ts';
 import type { DriverEvent, DriverPhase } from './events.ts';
 import { createDriverMachine, type DriverOutput } from './machine.ts';
 import type { DriverPorts, RecordedPhase } from './ports.ts';
-import { DEFAULT_OPTIONS, type DriverOptions, Recorder, rollback } from './services.ts';
+import { DEFAULT_OPTIONS, type DriverDeps, type DriverOptions, Recorder, rollback } from './services.ts';
 
 export interface RunDriverInput {
   plan: Plan;
@@ -34,16 +34,8 @@ const FINAL_RECORD: Record<DriverOutput['outcome'], RecordedPhase> = {
  * with nothing written.
  */
 export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
-  const emit = input.onEvent ?? (() => {});
-  const deps = {
-    plan: input.plan,
-    specHash: input.specHash,
-    ports: input.ports,
-    clock: input.clock,
-    holder: input.holder,
-    options: { ...DEFAULT_OPTIONS, ...input.options },
-    emit,
-  };
+  const deps = depsOf(input);
+  const emit = deps.emit;
   const rec = new Recorder(deps);
   const machine = createDriverMachine(deps, rec);
   const actor = createActor(machine, { clock: toXStateClock(input.clock) });
@@ -100,6 +92,19 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
   return { ...out, interrupted: false };
 }
 
+/** What the machine and its services need, with the default options filled in. */
+function depsOf(input: Omit<RunDriverInput, 'signal'>): DriverDeps {
+  return {
+    plan: input.plan,
+    specHash: input.specHash,
+    ports: input.ports,
+    clock: input.clock,
+    holder: input.holder,
+    options: { ...DEFAULT_OPTIONS, ...input.options },
+    emit: input.onEvent ?? (() => {}),
+  };
+}
+
 function topState(value: unknown): string {
   return typeof value === 'string' ? value : (Object.keys(value as object)[0] ?? '');
 }
@@ -110,16 +115,8 @@ function topState(value: unknown): string {
  * back), records `aborted` and lets the lease go. The outcome is `aborted` (exit 4).
  */
 export async function runAbort(input: Omit<RunDriverInput, 'signal'>): Promise<DriverResult> {
-  const emit = input.onEvent ?? (() => {});
-  const deps = {
-    plan: input.plan,
-    specHash: input.specHash,
-    ports: input.ports,
-    clock: input.clock,
-    holder: input.holder,
-    options: { ...DEFAULT_OPTIONS, ...input.options },
-    emit,
-  };
+  const deps = depsOf(input);
+  const emit = deps.emit;
   const { state } = input.ports;
   await state.acquireLease(input.holder, input.clock.now(), deps.options.leaseTtlMs);
   try {
