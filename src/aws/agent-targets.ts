@@ -103,6 +103,10 @@ export const classifyElbError: ReconcileDeps['classify'] = (e) => {
  * cluster), the given region, adaptive retries; AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 is
  * honoured by the SDK itself (the sandbox's env file sets it).
  */
-export function agentElbClient(region: string): ElasticLoadBalancingV2Client {
-  return new ElasticLoadBalancingV2Client({ region, retryMode: 'adaptive', maxAttempts: 6 });
+export function agentElbClient(
+  region: string,
+  /** For an embedded sandbox (`cutover demo`): its endpoint and dummy credentials. */
+  local?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+): ElasticLoadBalancingV2Client {
+  return new ElasticLoadBalancingV2Client({ region, retryMode: 'adaptive', maxAttempts: 6, ...local });
 }

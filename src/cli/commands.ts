@@ -21,7 +21,7 @@ export interface CommandEntry {
  * Commands the design lists (README "Status") that are not built yet: `cutover run` says so,
  * rather than "unknown command".
  */
-export const NOT_BUILT = ['demo'] as const;
+export const NOT_BUILT = [] as const;
 
 export const commands: CommandEntry[] = [
   {
@@ -217,6 +217,31 @@ export const commands: CommandEntry[] = [
           describe: 'with --agent: only this cluster (default: one policy per cluster)',
         }),
     load: () => import('./commands/iam-policy.ts'),
+  },
+  {
+    command: 'demo',
+    describe:
+      'A whole cutover in one process: the sandbox, bindings, an agent per cluster, and the driver moving web from blue to green',
+    builder: (y) =>
+      y
+        .option('fault', {
+          type: 'string',
+          choices: ['green-5xx', 'green-unhealthy', 'alarm', 'aws-throttle', 'drift'],
+          describe: 'show a safety behaviour instead (rollback, exit 3; drift: pause, then abort, exit 4)',
+        })
+        .option('speed', { type: 'string', default: '120', describe: 'virtual seconds per wall second' })
+        .option('seed', { type: 'string', describe: 'random seed of the simulated world' })
+        .option('keep', {
+          type: 'boolean',
+          default: false,
+          describe: 'leave the sandbox up afterwards (Ctrl-C stops it)',
+        })
+        .option('dir', {
+          type: 'string',
+          describe: 'where the sandbox writes env and kubeconfig (default: a temporary folder)',
+        }),
+    stopsOnSignal: true,
+    load: () => import('./commands/demo.ts'),
   },
   {
     command: 'sandbox',

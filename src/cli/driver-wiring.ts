@@ -14,8 +14,13 @@ export const LEASE_TTL_MS = 60_000;
  * AWS_ENDPOINT_URL_* honoured by the SDK). Wiring only: each port is an adapter of src/aws/ or
  * the engine's gate evaluator over them.
  */
-export function createDriverPorts(plan: Plan, clock: Clock): { ports: DriverPorts; close(): void } {
-  const clients = createAwsClients({ region: plan.region, clock });
+export function createDriverPorts(
+  plan: Plan,
+  clock: Clock,
+  /** For an embedded sandbox (`cutover demo`): its endpoint and dummy credentials. */
+  local?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+): { ports: DriverPorts; close(): void } {
+  const clients = createAwsClients({ region: plan.region, clock, ...local });
   const aws = createAwsPorts(clients, { clock, leaseTtlMs: LEASE_TTL_MS });
   const ports: DriverPorts = {
     traffic: {
