@@ -32,6 +32,9 @@ describe('cutover demo', () => {
   it('GIVEN an unknown fault THEN exit 2 naming the faults there are', async () => {
     const r = await runCliProcess(['demo', '--fault', 'meteor']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Given: "meteor", Choices: "green-5xx", "green-unhealthy", "alarm", "aws-throttle", "drift"/);
+    assert.match(
+      r.stderr,
+      /Given: "meteor", Choices: "green-5xx", "green-unhealthy", "alarm", "aws-throttle", "drift"/,
+    );
   });
 });
