@@ -135,6 +135,19 @@ export class AgentController {
       return;
     }
     const spec = resolved.spec;
+    // targetGroupARN and targetType are immutable (as in the AWS Load Balancer Controller): the
+    // targets already registered belong to the group the status names. A changed spec is refused
+    // and nothing is touched; the CRD's CEL rule refuses it earlier on a real API server.
+    const bound = obj.status as { targetGroupARN?: string; targetType?: string } | undefined;
+    if (
+      !obj.metadata.deletionTimestamp &&
+      bound?.targetGroupARN &&
+      (bound.targetGroupARN !== spec.targetGroupARN || (bound.targetType && bound.targetType !== spec.targetType))
+    ) {
+      const message = `targetGroupARN and targetType are immutable: this binding registers ${bound.targetType ?? 'its'} targets in ${bound.targetGroupARN} (got ${spec.targetType} ${spec.targetGroupARN}); delete the binding and create a new one to move`;
+      await this.writeStatus(obj, st, { ready: false, reason: 'InvalidSpec', message }, undefined);
+      return;
+    }
     const deps: ReconcileDeps = {
       tg: this.tg,
       ownership: this.view.ownership(namespace),
@@ -166,7 +179,7 @@ export class AgentController {
     this.observe(key, namespace, spec, r);
     if (r.registered || r.deregistered)
       log.info({ msg: 'targets changed', registered: r.registered, deregistered: r.deregistered });
-    await this.writeStatus(obj, st, r, r.states);
+    await this.writeStatus(obj, st, r, r.states, { targetGroupARN: spec.targetGroupARN, targetType: spec.targetType });
     if (r.targets) await this.updateGates(namespace, spec, gate, r.targets);
 
     if (!r.ready) {
@@ -298,6 +311,8 @@ export class AgentController {
     st: BindingState,
     r: Pick<ReconcileResult, 'ready' | 'reason' | 'message'>,
     states: Record<string, number> | undefined,
+    /** The target group and type the binding's targets are registered in (recorded once). */
+    bound?: { targetGroupARN: string; targetType: string },
   ): Promise<void> {
     const counts = states
       ? {
@@ -330,6 +345,7 @@ export class AgentController {
         },
       ],
       ...counts,
+      ...(bound ? bound : {}),
       lastError: r.ready ? null : r.message,
     });
     if (previous !== r.reason) {

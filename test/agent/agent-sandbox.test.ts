@@ -8,7 +8,14 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import pino from 'pino';
 import { parse } from 'yaml';
 import { AgentController, FINALIZER } from '../../src/agent/controller.ts';
@@ -180,6 +187,39 @@ describe('agent on the sandbox (empty target groups)', () => {
       );
     });
     assert.equal((await targets(tgArn['web-green']!)).length, 4);
+  });
+
+  it('GIVEN a registered binding WHEN its targetGroupARN is changed THEN it is refused as immutable and the targets stay', async () => {
+    const kc = kubeFor('blue');
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const ref = {
+      group: 'cutover.dev',
+      version: 'v1alpha1',
+      namespace: 'web',
+      plural: 'targetgroupbindings',
+      name: 'web',
+    };
+    const before = (await targets(tgArn['web-blue']!)).map((d) => d.Target!.Id).sort();
+    await custom.patchNamespacedCustomObject(
+      { ...ref, body: { spec: { targetGroupARN: tgArn['web-green']! } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const o = await eventually('InvalidSpec', async () => {
+      const b = (await custom.getNamespacedCustomObject(ref)) as {
+        status?: { targetGroupARN?: string; conditions?: Array<{ reason: string; message: string }> };
+      };
+      return b.status?.conditions?.[0]?.reason === 'InvalidSpec' ? b : undefined;
+    });
+    assert.match(
+      o.status!.conditions![0]!.message,
+      /targetGroupARN and targetType are immutable: this binding registers ip targets in .*web-blue/,
+    );
+    assert.equal(o.status?.targetGroupARN, tgArn['web-blue']);
+    assert.deepEqual((await targets(tgArn['web-blue']!)).map((d) => d.Target!.Id).sort(), before);
+    await custom.patchNamespacedCustomObject(
+      { ...ref, body: { spec: { targetGroupARN: tgArn['web-blue']! } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
   });
 
   it('GIVEN a binding WHEN it is deleted THEN its targets are deregistered and the finalizer released', async () => {
