@@ -65,6 +65,14 @@ export function bindingSpec(o: BindingObject): { ok: true; spec: RawBinding } | 
       ...(s.nodeSelector ? { nodeSelector: s.nodeSelector } : {}),
       ...(s.ipAddressType === 'ipv6' ? { ipAddressType: 'ipv6' as const } : {}),
       ...(s.multiClusterTargetGroup ? { multiClusterTargetGroup: true } : {}),
+      ...(s.iamRoleArnToAssume
+        ? {
+            assumeRole: {
+              roleArn: s.iamRoleArnToAssume,
+              ...(s.assumeRoleExternalId ? { externalId: s.assumeRoleExternalId } : {}),
+            },
+          }
+        : {}),
     },
   };
 }

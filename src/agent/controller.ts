@@ -30,6 +30,11 @@ export interface AgentOptions {
   resyncMs: number;
   classify: ReconcileDeps['classify'];
   metrics?: AgentMetrics;
+  /**
+   * The target-group port of a binding that names `iamRoleArnToAssume` (cross-account target
+   * groups): its calls are made as that role. Without it such a binding is refused.
+   */
+  portFor?: (role: { roleArn: string; externalId?: string }) => TargetGroupPort;
 }
 
 interface BindingState {
@@ -149,7 +154,7 @@ export class AgentController {
       return;
     }
     const deps: ReconcileDeps = {
-      tg: this.tg,
+      tg: this.portOf(spec),
       ownership: this.view.ownership(namespace),
       guard: this.o.guard,
       classify: this.o.classify,
@@ -196,6 +201,13 @@ export class AgentController {
     }
   }
 
+  /** The port a binding's calls go through: the agent's own, or one as its `iamRoleArnToAssume`. */
+  private portOf(b: Pick<BindingSpec, 'assumeRole'>): TargetGroupPort {
+    if (!b.assumeRole) return this.tg;
+    if (!this.o.portFor) throw new Error('internal: no port for assumed roles');
+    return this.o.portFor(b.assumeRole);
+  }
+
   /**
    * Completes a binding from its target group, once per generation: the ARN of a
    * `targetGroupName`, and the target type when the binding leaves it out (as the AWS Load
@@ -214,7 +226,7 @@ export class AgentController {
       const ref = arn ? { arn } : { name: raw.targetGroupName! };
       let group: Awaited<ReturnType<TargetGroupPort['describeGroup']>>;
       try {
-        group = await this.tg.describeGroup(ref);
+        group = await this.portOf(raw).describeGroup(ref);
       } catch (e) {
         return { ok: false, reason: this.o.classify(e), message: e instanceof Error ? e.message : String(e) };
       }

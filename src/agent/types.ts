@@ -16,6 +16,8 @@ export interface BindingSpec {
   nodeSelector?: LabelSelector;
   ipAddressType?: 'ipv4' | 'ipv6';
   multiClusterTargetGroup?: boolean;
+  /** Cross-account: every ELBv2 call of this binding is made as this role (STS AssumeRole). */
+  assumeRole?: { roleArn: string; externalId?: string };
 }
 
 export interface LabelSelector {

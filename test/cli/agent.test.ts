@@ -85,7 +85,14 @@ describe('cutover agent', () => {
           apiVersion: 'cutover.dev/v1alpha1',
           kind: 'TargetGroupBinding',
           metadata: { name: 'web', namespace: 'web' },
-          spec: { serviceRef: { name: 'web', port: 'http' }, targetGroupARN: tg },
+          // Cross-account, as seed 003: every ELBv2 call of this binding is made as this role
+          // (STS AssumeRole against the sandbox's STS, credentials cached by the agent).
+          spec: {
+            serviceRef: { name: 'web', port: 'http' },
+            targetGroupARN: tg,
+            iamRoleArnToAssume: 'arn:aws:iam::000000000000:role/cutover-registrar',
+            assumeRoleExternalId: 'blue-cluster',
+          },
         },
       });
       await until('4 registered targets', async () => {

@@ -1,6 +1,8 @@
 import { AgentController } from '../../agent/controller.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
+import type { TargetGroupPort } from '../../agent/ports.ts';
 import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
+import { type AwsClients, createAwsClients } from '../../aws/index.ts';
 import { CutoverError } from '../../errors.ts';
 import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
 import { installBindingCrds } from '../../kube/crds.ts';
@@ -49,6 +51,8 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     onError: (what, e) => log.warn({ msg: 'watch failed; restarting', what, err: e }),
   });
   const metrics = new AgentMetrics();
+  const rolePorts = new Map<string, TargetGroupPort>();
+  const roleClients: AwsClients[] = [];
   controller = new AgentController(cluster.view(), metrics.instrument(elbTargetGroup(elb)), {
     cluster: args.clusterName,
     guard: { cluster: args.clusterName, allow: args.allowTargetGroup ?? [] },
@@ -59,6 +63,18 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     resyncMs,
     classify: classifyElbError,
     metrics,
+    portFor: (role) => {
+      // One client per role, its credentials cached and refreshed before they expire.
+      const key = `${role.roleArn}\n${role.externalId ?? ''}`;
+      let port = rolePorts.get(key);
+      if (!port) {
+        const clients = createAwsClients({ region, clock, assumeRole: role });
+        roleClients.push(clients);
+        port = metrics.instrument(elbTargetGroup(clients.elbv2));
+        rolePorts.set(key, port);
+      }
+      return port;
+    },
   });
   let synced = false;
   const ops = args.opsAddr ? await startOps(args.opsAddr, () => synced, metrics) : undefined;
@@ -102,6 +118,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     });
   }
   elb.destroy();
+  for (const c of roleClients) c.destroy();
   ctx.out.line(`agent ${args.clusterName}: stopped`);
   return 0;
 }
