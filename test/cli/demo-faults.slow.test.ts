@@ -6,7 +6,7 @@ import { runCliProcess } from '../helpers/run-cli.ts';
 describe('cutover demo, more faults', () => {
   const cases: Array<[string, number, RegExp]> = [
     ['green-unhealthy', 3, /rolled back at step 2 of 4: gate failed: .*healthyTargets green/],
-    ['alarm', 3, /rolled back at step 2 of 4: alarm edge-p99-latency in ALARM/],
+    ['alarm', 3, /rolled back at step 2 of 4: alarm edge-p99-latency (in ALARM|went to ALARM)/],
     ['aws-throttle', 0, /rollout sandbox-web completed: 100% on green/],
   ];
   for (const [fault, code, says] of cases) {
