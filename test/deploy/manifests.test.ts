@@ -54,3 +54,24 @@ describe('deploy/ manifests', () => {
     assert.deepEqual(podWrites, [], 'pods are read; only pods/status is written (the readiness gate)');
   });
 });
+
+describe('deploy/iam: the cross-account role pair', () => {
+  const json = (f: string) => JSON.parse(readFileSync(join(DEPLOY, 'iam', f), 'utf8'));
+  it('trusts only the agent role of account B with an external id, and allows only target calls', () => {
+    const trust = json('cross-account-registrar.trust.json').Statement[0];
+    assert.equal(trust.Action, 'sts:AssumeRole');
+    assert.match(trust.Principal.AWS, /^arn:aws:iam::222222222222:role\//);
+    assert.ok(trust.Condition.StringEquals['sts:ExternalId'], 'an external id is required');
+    const policy = json('cross-account-registrar.policy.json').Statement;
+    const writes = policy.filter((s: { Resource: string }) => s.Resource !== '*');
+    assert.deepEqual(writes.flatMap((s: { Action: string[] }) => s.Action).sort(), [
+      'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:RegisterTargets',
+    ]);
+    for (const s of policy.filter((x: { Resource: string }) => x.Resource === '*')) {
+      for (const a of s.Action) assert.match(a, /:Describe\w+$/);
+    }
+    const assume = json('agent-assume.policy.json').Statement[0];
+    assert.equal(assume.Resource, 'arn:aws:iam::111111111111:role/cutover-registrar');
+  });
+});
