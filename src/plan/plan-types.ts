@@ -74,7 +74,10 @@ export interface PlanStep {
   bakeMs: Millis;
   /** Indexes into gates.checks of the checks that can judge this split. */
   checks: number[];
-  /** Minimum time from start to the end of this step (bakes only; operator waits count 0). */
+  /**
+   * Minimum time from start to the end of this step: per weight step its bake, or the time to its
+   * first own gate verdict when longer (gates/windows.ts minStepDurationMs); operator waits count 0.
+   */
   cumulativeMs: Millis;
 }
 
@@ -121,6 +124,9 @@ export interface PlanTotals {
   /** ModifyListener/ModifyRule calls: weight changes × routes. */
   apiCalls: number;
   approvals: number;
-  /** Sum of bakes: the shortest possible run, not counting operator waits. */
+  /**
+   * The shortest possible run, not counting operator waits: each weight step lasts its bake, but at
+   * least until its first own gate verdict (a window plus the lag after its write) when it has checks.
+   */
   minDurationMs: Millis;
 }

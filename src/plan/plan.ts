@@ -1,3 +1,4 @@
+import { minStepDurationMs } from '../gates/windows.ts';
 import type { Percent, RolloutSpec } from '../spec/types.ts';
 import { applicableChecks, describeCheck } from './checks.ts';
 import { targetGroupWeights } from './diff.ts';
@@ -27,7 +28,10 @@ export function buildPlan(rollout: RolloutSpec): Plan {
   for (const step of s.steps) {
     const next = step.kind === 'weight' ? stateFor(step.shares) : current;
     const bakeMs = step.kind === 'weight' ? step.bakeMs : 0;
-    elapsed += bakeMs;
+    const checks = applicableChecks(s.gates, next.effective);
+    // A step advances when its bake has elapsed AND one tick judged its own traffic: the first
+    // such tick comes a whole window plus the publication lag after its write (gates/windows.ts).
+    elapsed += step.kind === 'weight' ? minStepDurationMs(bakeMs, s.gates, checks.length > 0) : 0;
     steps.push({
       index: step.index,
       kind: step.kind,
@@ -35,7 +39,7 @@ export function buildPlan(rollout: RolloutSpec): Plan {
       changesWeights: !sameWeights(current.weights, next.weights),
       increases: increases(current.effective, next.effective),
       bakeMs,
-      checks: applicableChecks(s.gates, next.effective),
+      checks,
       cumulativeMs: elapsed,
     });
     current = next;

@@ -26,17 +26,19 @@ describe('cutover plan', () => {
       rows(r.stdout).map((c) => c.slice(0, 6)),
       [
         ['0', 'start', '0%', 'blue=1 green=0', '-', '0s'],
-        ['1', 'shift', '5%', 'blue=19 green=1', '2m', '2m'],
-        ['2', 'shift', '25%', 'blue=3 green=1', '2m', '4m'],
-        ['3', 'shift', '50%', 'blue=1 green=1', '3m', '7m'],
-        ['4', 'shift', '100%', 'blue=0 green=1', '2m', '9m'],
+        // A step lasts its bake, but at least until a tick judged its own traffic: a whole
+        // 1-minute window plus the 2-minute publication lag after its write.
+        ['1', 'shift', '5%', 'blue=19 green=1', '2m', '3m'],
+        ['2', 'shift', '25%', 'blue=3 green=1', '2m', '6m'],
+        ['3', 'shift', '50%', 'blue=1 green=1', '3m', '9m'],
+        ['4', 'shift', '100%', 'blue=0 green=1', '2m', '12m'],
       ],
     );
     assert.match(r.stdout, /target5xxRate green ≤ 2% \(min 50 requests\)/);
     assert.match(r.stdout, /rollback: instant/);
     assert.match(
       r.stdout,
-      /total: 4 steps, 4 weight changes \(4 ModifyListener\/ModifyRule calls\); minimum duration 9m\n$/,
+      /total: 4 steps, 4 weight changes \(4 ModifyListener\/ModifyRule calls\); minimum duration 12m\n$/,
     );
   });
 
@@ -49,10 +51,10 @@ describe('cutover plan', () => {
     assert.deepEqual(
       plan.steps.map((s: any) => [s.kind, s.state.toPercent, s.state.weights, s.bakeMs, s.cumulativeMs]),
       [
-        ['weight', 5, { blue: 19, green: 1 }, 120_000, 120_000],
-        ['weight', 25, { blue: 3, green: 1 }, 120_000, 240_000],
-        ['weight', 50, { blue: 1, green: 1 }, 180_000, 420_000],
-        ['weight', 100, { blue: 0, green: 1 }, 120_000, 540_000],
+        ['weight', 5, { blue: 19, green: 1 }, 120_000, 180_000],
+        ['weight', 25, { blue: 3, green: 1 }, 120_000, 360_000],
+        ['weight', 50, { blue: 1, green: 1 }, 180_000, 540_000],
+        ['weight', 100, { blue: 0, green: 1 }, 120_000, 720_000],
       ],
     );
     const tg = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup';
@@ -63,7 +65,7 @@ describe('cutover plan', () => {
       },
     ]);
     assert.deepEqual(plan.steps[0].increases, { green: { from: 0, to: 5 } });
-    assert.deepEqual(plan.totals, { steps: 4, weightChanges: 4, apiCalls: 4, approvals: 0, minDurationMs: 540_000 });
+    assert.deepEqual(plan.totals, { steps: 4, weightChanges: 4, apiCalls: 4, approvals: 0, minDurationMs: 720_000 });
     assert.equal(plan.rollback.mode, 'instant');
   });
 
@@ -83,7 +85,7 @@ describe('cutover plan', () => {
     assert.match(r.stdout, /gaining traffic: green, red\n/);
     assert.match(
       r.stdout,
-      /4 weight changes \(8 ModifyListener\/ModifyRule calls\), 1 approval; minimum duration 1h30m30s plus operator waits/,
+      /4 weight changes \(8 ModifyListener\/ModifyRule calls\), 1 approval; minimum duration 1h33m plus operator waits/,
     );
   });
 

@@ -50,6 +50,23 @@ describe('buildPlan: the design sketch (5%, 25%, approve, 100%)', () => {
     );
   });
 
+  it('GIVEN a bake shorter than a window plus the lag THEN the step lasts until its first own verdict', () => {
+    const short = buildPlan(rollout({ steps: steps([5, 60_000], [100, 60_000]) }));
+    // interval 1m + lag 2m: a step's first own tick comes 3 minutes after its write.
+    assert.deepEqual(
+      short.steps.map((p) => p.cumulativeMs),
+      [3 * M, 6 * M],
+    );
+    const unchecked = buildPlan(
+      rollout({ gates: { ...rollout().spec.gates, checks: [] }, steps: steps([5, 60_000], [100, 60_000]) }),
+    );
+    assert.deepEqual(
+      unchecked.steps.map((p) => p.cumulativeMs),
+      [1 * M, 2 * M],
+      'no checks: the bake alone',
+    );
+  });
+
   it('counts totals: weight changes, API calls, approvals, minimum duration', () => {
     assert.deepEqual(plan.totals, { steps: 4, weightChanges: 3, apiCalls: 3, approvals: 1, minDurationMs: 30 * M });
   });

@@ -59,7 +59,7 @@ describe('renderPlanText', () => {
       text,
       /rollback: gradual — back through 100% → 33\.33% → 0% on green, baking 30s between; no capacity wait/,
     );
-    assert.match(text, /minimum duration 1h31m30s\n$/);
+    assert.match(text, /minimum duration 1h33m\n$/);
   });
 
   it('GIVEN no checks THEN says steps advance on bake time alone', () => {
@@ -68,7 +68,9 @@ describe('renderPlanText', () => {
   });
 
   it('GIVEN bakes of 1.5s and 27h THEN durations the rollout grammar reads back (not 1.5s or 1d3h)', () => {
-    const text = renderPlanText(buildPlan(rollout({ steps: steps([5, 1_500], [100, 27 * 3_600_000]) })));
+    // No checks: the elapsed column is the bakes alone (with checks a step lasts at least a window + the lag).
+    const gates = { ...rollout().spec.gates, checks: [] };
+    const text = renderPlanText(buildPlan(rollout({ gates, steps: steps([5, 1_500], [100, 27 * 3_600_000]) })));
     assert.deepEqual(
       rows(text).map((r) => r.slice(4, 6)),
       [
@@ -106,7 +108,7 @@ describe('renderPlanText: counts and the checks column', () => {
   it('GIVEN one step THEN singular words: 1 step, 1 weight change (1 … call)', () => {
     // Before: "1 steps, 1 weight changes (1 ModifyListener/ModifyRule calls)".
     const text = renderPlanText(buildPlan(rollout({ steps: steps([100, 60_000]) })));
-    assert.match(text, /total: 1 step, 1 weight change \(1 ModifyListener\/ModifyRule call\); minimum duration 1m\n$/);
+    assert.match(text, /total: 1 step, 1 weight change \(1 ModifyListener\/ModifyRule call\); minimum duration 3m\n$/);
   });
 
   it('GIVEN checks a step cannot apply THEN a footnote says which, at which steps, and why', () => {
