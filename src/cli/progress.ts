@@ -1,5 +1,6 @@
 import type { DriverResult } from '../engine/driver.ts';
 import type { DriverEvent } from '../engine/events.ts';
+import { ExitCode } from '../errors.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import { formatPercent } from '../spec/percent.ts';
 
@@ -72,4 +73,16 @@ function weightsText(plan: Plan, weights: Record<string, number>): string {
 
 function routes(plan: Plan): string {
   return plan.routes.length === 1 ? `route ${plan.routes[0]!.name}` : `${plan.routes.length} routes`;
+}
+
+/** The exit code of a driver's outcome (ARCHITECTURE §6): 0 completed, 3 rolled back, 4 aborted. */
+export function exitCodeOf(r: DriverResult): number {
+  if (r.interrupted) return ExitCode.interrupted;
+  const codes = {
+    completed: ExitCode.ok,
+    rolledBack: ExitCode.rolledBack,
+    aborted: ExitCode.aborted,
+    failed: ExitCode.internal,
+  };
+  return codes[r.outcome];
 }

@@ -12,6 +12,7 @@ import { type OpsServer, startOpsServer } from '../../kube/ops-server.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
+import { untilAborted } from '../until-aborted.ts';
 
 export interface AgentArgs {
   clusterName: string;
@@ -89,7 +90,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     : undefined;
   if (leadership) {
     ctx.out.line(`agent ${args.clusterName}: waiting to lead (lease cutover-agent-${args.clusterName})`);
-    const led = await Promise.race([leadership.acquired.then(() => true), aborted(ctx.signal).then(() => false)]);
+    const led = await Promise.race([leadership.acquired.then(() => true), untilAborted(ctx.signal).then(() => false)]);
     if (!led) {
       await leadership.stop();
       await ops?.close();
@@ -104,7 +105,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     `agent ${args.clusterName}: watching ${api.group}/${api.version} TargetGroupBindings${args.namespace?.length ? ` in ${args.namespace.join(', ')}` : ' in every namespace'}`,
   );
   const lost = await Promise.race([
-    aborted(ctx.signal).then(() => undefined),
+    untilAborted(ctx.signal).then(() => undefined),
     leadership?.lost ?? new Promise<never>(() => {}),
   ]);
   await controller.stop();
@@ -137,12 +138,5 @@ async function startOps(addr: string, ready: () => boolean, metrics: AgentMetric
     port: Number(m[2]),
     ready,
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-  });
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }

@@ -6,7 +6,7 @@ import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agen
 import { commandTags } from '../../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
 import { runDriver } from '../../engine/driver.ts';
-import { CutoverError, ExitCode, InvalidInputError } from '../../errors.ts';
+import { CutoverError, InvalidInputError } from '../../errors.ts';
 import { AgentCluster, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
 import { applyCustomObject } from '../../kube/apply.ts';
 import { installBindingCrds } from '../../kube/crds.ts';
@@ -19,7 +19,8 @@ import { specHash } from '../../spec/hash.ts';
 import { loadRolloutFile, parseRollout } from '../../spec/load.ts';
 import type { CommandContext } from '../context.ts';
 import { createDriverPorts, LEASE_TTL_MS } from '../driver-wiring.ts';
-import { progressLine, summaryLine } from '../progress.ts';
+import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
+import { untilAborted } from '../until-aborted.ts';
 
 /**
  * `cutover demo` (what `npm start` runs): the whole mission in one process — the sandbox with
@@ -143,18 +144,9 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
       say(summaryLine(plan, result));
       if (args.keep) {
         say(`demo: the sandbox stays up (source ${sandbox.envFile}); Ctrl-C stops it`);
-        await new Promise<void>((resolve) => {
-          if (ctx.signal.aborted) return resolve();
-          ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
+        await untilAborted(ctx.signal);
       }
-      if (result.interrupted) return ExitCode.interrupted;
-      return {
-        completed: ExitCode.ok,
-        rolledBack: ExitCode.rolledBack,
-        aborted: ExitCode.aborted,
-        failed: ExitCode.internal,
-      }[result.outcome];
+      return exitCodeOf(result);
     } finally {
       close();
       operatorClients.destroy();

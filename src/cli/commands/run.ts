@@ -1,11 +1,11 @@
 import { runDriver } from '../../engine/driver.ts';
-import { CutoverError, ExitCode } from '../../errors.ts';
+import { CutoverError } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import { loadRolloutFile } from '../../spec/load.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
 import { createDriverPorts, holderName } from '../driver-wiring.ts';
-import { progressLine, summaryLine } from '../progress.ts';
+import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
 
 export interface RunArgs {
   file: string;
@@ -57,13 +57,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
         error: result.error instanceof Error ? result.error.message : undefined,
       });
     else ctx.out.line(summaryLine(plan, result));
-    if (result.interrupted) return ExitCode.interrupted;
-    return {
-      completed: ExitCode.ok,
-      rolledBack: ExitCode.rolledBack,
-      aborted: ExitCode.aborted,
-      failed: ExitCode.internal,
-    }[result.outcome];
+    return exitCodeOf(result);
   } finally {
     close();
   }

@@ -5,6 +5,7 @@ import { readScenarioFile } from '../../sandbox/scenario/load.ts';
 import type { Scenario } from '../../sandbox/scenario/types.ts';
 import { statusLine } from '../../sandbox/world/status.ts';
 import type { CommandContext } from '../context.ts';
+import { untilAborted } from '../until-aborted.ts';
 
 /** The options as typed: `--speed` and `--seed` are strings, parsed here so errors quote them. */
 export interface SandboxArgs {
@@ -56,10 +57,7 @@ export async function run(args: SandboxArgs, ctx: CommandContext): Promise<numbe
     if (ctx.out.isTTY && ctx.out.format === 'text') {
       timer = setInterval(() => ctx.out.line(statusLine(w)), 5000);
     }
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) return resolve();
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(ctx.signal);
     if (timer) clearInterval(timer);
     ctx.out.line('stopping the sandbox');
   } finally {

@@ -1,0 +1,7 @@
+/** Resolves when `signal` aborts (Ctrl-C or SIGTERM for a long-running command), at once if it has. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
