@@ -35,6 +35,8 @@ export interface DriverContext {
   step: number;
   lastWritten: RouteWeights;
   verifiedAt: number;
+  /** When resuming a bake: the recorded verification time it keeps (0: none). */
+  resumedVerifiedAt: number;
   nextTickAt: number;
   /** The gates' state (failures, streaks, compare5xx accumulators, the step's own ticks). */
   gate: GateState;
@@ -202,7 +204,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             moved: true,
             step: Math.max(0, start.step),
             lastWritten: start.lastWritten,
-            verifiedAt: start.verifiedAt ?? 0,
+            resumedVerifiedAt: start.verifiedAt ?? 0,
             reason: start.reason,
           };
         }
@@ -257,6 +259,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       step: 0,
       lastWritten: {},
       verifiedAt: 0,
+      resumedVerifiedAt: 0,
       nextTickAt: 0,
       gate: initialGateState(),
       baseline: undefined,
@@ -291,7 +294,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
               target: 'nextStep',
               actions: 'adoptStart',
             },
-            { guard: ({ event }) => resumeIs('bake')(event.output), target: 'resumeBake', actions: 'adoptStart' },
+            { guard: ({ event }) => resumeIs('bake')(event.output), target: 'verifying', actions: 'adoptStart' },
             {
               guard: ({ event }) => resumeIs('approval')(event.output),
               target: 'awaitingApproval',
@@ -345,22 +348,12 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         invoke: {
           src: 'verify',
           input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten }),
-          onDone: { target: 'baking', actions: assign({ verifiedAt: ({ event }) => event.output }) },
-          onError: [
-            { guard: ({ event }) => event.error instanceof DriftError, target: 'paused', actions: 'pauseForDrift' },
-            { target: 'rollingBack', actions: 'failWith' },
-          ],
-        },
-      },
-      resumeBake: {
-        // A resumed bake keeps its recorded start when it has one, but is read back first.
-        invoke: {
-          src: 'verify',
-          input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten }),
+          // A resumed bake keeps its recorded start, once it has been read back.
           onDone: {
             target: 'baking',
             actions: assign({
-              verifiedAt: ({ context, event }) => (context.verifiedAt > 0 ? context.verifiedAt : event.output),
+              verifiedAt: ({ context, event }) => context.resumedVerifiedAt || event.output,
+              resumedVerifiedAt: 0,
             }),
           },
           onError: [
