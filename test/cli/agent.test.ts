@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
@@ -13,10 +11,7 @@ import {
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
 import { awsClientConfig } from '../helpers/aws-env.ts';
-import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
-
-const BIN = join(REPO_ROOT, 'src/cli/bin.ts');
-const TSX = fileURLToPath(import.meta.resolve('tsx'));
+import { REPO_ROOT, runCli, startCliProcess } from '../helpers/run-cli.ts';
 
 /** `cutover agent` as a user runs it: a process with the sandbox's env file, stopped by SIGTERM. */
 describe('cutover agent', () => {
@@ -39,12 +34,8 @@ describe('cutover agent', () => {
     const elb = new ElasticLoadBalancingV2Client(awsClientConfig(sandbox.awsUrl));
     const tg = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['web-blue'] }))).TargetGroups![0]!
       .TargetGroupArn!;
-    const child = spawn(
-      process.execPath,
+    const agent = startCliProcess(
       [
-        '--import',
-        TSX,
-        BIN,
         'agent',
         '--cluster-name',
         'blue',
@@ -56,23 +47,18 @@ describe('cutover agent', () => {
         '--ops-addr',
         '127.0.0.1:0',
       ],
-      { cwd: REPO_ROOT, env: { ...process.env, ...sandbox.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: sandbox.env, guardMs: 60_000 },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const stdout = () => agent.out();
     try {
       const until = async (what: string, fn: () => Promise<boolean> | boolean) => {
         for (let i = 0; i < 200; i++) {
           if (await fn()) return;
           await new Promise((r) => setTimeout(r, 100));
         }
-        assert.fail(`timed out waiting for ${what}; stdout: ${stdout} stderr: ${stderr}`);
+        assert.fail(`timed out waiting for ${what}; output: ${agent.out()}`);
       };
-      await until('the agent to start', () => stdout.includes('watching cutover.dev/v1alpha1'));
+      await until('the agent to start', () => stdout().includes('watching cutover.dev/v1alpha1'));
       const kc = new KubeConfig();
       kc.loadFromFile(sandbox.kubeconfigFile);
       kc.setCurrentContext('blue');
@@ -99,8 +85,8 @@ describe('cutover agent', () => {
         const t = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
         return t.TargetHealthDescriptions?.length === 4;
       });
-      const ops = /metrics on (http:\/\/[\d.:]+)/.exec(stdout)?.[1];
-      assert.ok(ops, stdout);
+      const ops = /metrics on (http:\/\/[\d.:]+)/.exec(stdout())?.[1];
+      assert.ok(ops, stdout());
       assert.equal((await fetch(`${ops}/healthz`)).status, 200);
       assert.equal((await fetch(`${ops}/readyz`)).status, 200);
       await until('registration counted', async () => {
@@ -110,12 +96,11 @@ describe('cutover agent', () => {
           /cutover_agent_pod_ready_to_registered_seconds_count 4/.test(text)
         );
       });
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, stderr);
-      assert.match(stdout, /agent blue: stopped/);
+      agent.kill('SIGTERM');
+      assert.equal(await agent.exited, 0, agent.out());
+      assert.match(stdout(), /agent blue: stopped/);
     } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
+      agent.kill();
       elb.destroy();
     }
   });

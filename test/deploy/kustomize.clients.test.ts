@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   DescribeTargetGroupsCommand,
@@ -16,11 +15,9 @@ import { parseAllDocuments } from 'yaml';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
 import { awsClientConfig } from '../helpers/aws-env.ts';
 import { requireTool } from '../helpers/cli-tools.ts';
-import { REPO_ROOT } from '../helpers/run-cli.ts';
+import { REPO_ROOT, startCliProcess } from '../helpers/run-cli.ts';
 
 const run = promisify(execFile);
-const BIN = join(REPO_ROOT, 'src/cli/bin.ts');
-const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
 /**
  * deploy/ as an operator uses it: kubectl builds every kustomization and applies the blue overlay
@@ -92,16 +89,7 @@ describe('deploy/ with kubectl', () => {
     const elb = new ElasticLoadBalancingV2Client(awsClientConfig(sandbox.awsUrl));
     const tg = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['web-blue'] }))).TargetGroups![0]!
       .TargetGroupArn!;
-    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...sandbox.env, AWS_REGION: region, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const agent = startCliProcess(args, { env: { ...sandbox.env, AWS_REGION: region }, guardMs: 60_000 });
     try {
       await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
         group: 'cutover.dev',
@@ -118,14 +106,13 @@ describe('deploy/ with kubectl', () => {
       for (let i = 0; ; i++) {
         const t = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
         if (t.TargetHealthDescriptions?.length === 4) break;
-        assert.ok(i < 300, `no targets registered; agent output: ${out}`);
+        assert.ok(i < 300, `no targets registered; agent output: ${agent.out()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, out);
+      agent.kill('SIGTERM');
+      assert.equal(await agent.exited, 0, agent.out());
     } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
+      agent.kill();
       elb.destroy();
     }
   });

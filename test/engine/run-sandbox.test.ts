@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
 import { awsClientConfig } from '../helpers/aws-env.ts';
-import { REPO_ROOT, runCliProcess } from '../helpers/run-cli.ts';
+import { REPO_ROOT, runCliProcess, startCliProcess } from '../helpers/run-cli.ts';
 
 /**
  * `cutover run` as a user runs it: a process with the sandbox's env file (real AWS SDK over HTTP
@@ -19,8 +17,6 @@ const ROLLOUT = 'rollouts/sandbox-web.yaml';
 const LISTENER =
   'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/edge/1330ec75395d8e31/7ea743f6b4084ae9';
 const SPEED = 120;
-const BIN = join(REPO_ROOT, 'src/cli/bin.ts');
-const TSX = fileURLToPath(import.meta.resolve('tsx'));
 
 const sandboxes: Array<{ sandbox: Sandbox; dir: string }> = [];
 async function world(scenario?: string): Promise<Sandbox> {
@@ -50,26 +46,7 @@ async function liveWeights(sandbox: Sandbox): Promise<Record<string, number>> {
 const op = (sandbox: Sandbox, command: string) => runCliProcess([command, ROLLOUT], { env: sandbox.env });
 
 /** `cutover run` in the background, with its output so far and a way to wait for a line. */
-function startDriver(sandbox: Sandbox) {
-  const child = spawn(process.execPath, ['--import', TSX, BIN, 'run', ROLLOUT, '--yes'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...sandbox.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  return {
-    exited,
-    out: () => out,
-    kill: () => child.kill('SIGKILL'),
-    until: async (text: string) => {
-      for (let i = 0; i < 2400 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(out.includes(text), `driver never printed ${JSON.stringify(text)}:\n${out}`);
-    },
-  };
-}
+const startDriver = (sandbox: Sandbox) => startCliProcess(['run', ROLLOUT, '--yes'], { env: sandbox.env });
 
 const run = (sandbox: Sandbox, ...args: string[]) =>
   runCliProcess(['run', ROLLOUT, '--yes', ...args], { env: sandbox.env, timeoutMs: 120_000 });
@@ -119,22 +96,14 @@ describe('cutover run on the sandbox', () => {
 
   it('GIVEN a driver running WHEN a second one starts THEN it is refused naming the holder; killed with -9, a new run resumes and completes', async () => {
     const sandbox = await world();
-    const child = spawn(process.execPath, ['--import', TSX, BIN, 'run', ROLLOUT, '--yes'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...sandbox.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const exited = new Promise((r) => child.on('close', r));
+    const driver = startDriver(sandbox);
     try {
-      for (let i = 0; i < 2400 && !out.includes('step 2/4 wrote'); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.match(out, /step 2\/4 wrote/);
+      await driver.until('step 2/4 wrote', 120_000);
       const second = await run(sandbox);
       assert.equal(second.code, 2, second.stdout + second.stderr);
       assert.match(second.stderr, /is being driven by .*@.*\/\d+ \(lease until/);
-      child.kill('SIGKILL');
-      await exited;
+      driver.kill();
+      await driver.exited;
       // The dead driver's lease lapses (60 s of virtual time); then a new run resumes at step 2.
       let resumed = await run(sandbox);
       for (let i = 0; i < 20 && resumed.code === 2 && /being driven by/.test(resumed.stderr); i++) {
@@ -146,7 +115,7 @@ describe('cutover run on the sandbox', () => {
       assert.match(resumed.stdout, /rollout sandbox-web completed: 100% on green/);
       assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 0, 'web-green': 1 });
     } finally {
-      child.kill('SIGKILL');
+      driver.kill();
     }
   });
 

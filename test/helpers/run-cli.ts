@@ -77,3 +77,49 @@ export function runCliProcess(
 }
 
 export const REPO_ROOT = ROOT;
+
+export interface RunningCli {
+  /** Everything printed so far, stdout and stderr interleaved. */
+  out(): string;
+  /** The exit code once the process ended. */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+  /** Waits until the output contains `text` (fails the test after `ms`, showing the output). */
+  until(text: string, ms?: number): Promise<void>;
+}
+
+/**
+ * Starts `cutover <args>` from source in the background, as a user runs a long-lived command (a
+ * driver, an agent). A guard kills it after `guardMs` whatever happens, so no test leaves it behind.
+ */
+export function startCliProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; guardMs?: number } = {}): RunningCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), opts.guardMs ?? 180_000);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve(code);
+    }),
+  );
+  return {
+    out: () => out,
+    exited,
+    kill: (signal = 'SIGKILL') => child.kill(signal),
+    until: async (text, ms = 120_000) => {
+      for (let waited = 0; waited < ms && !out.includes(text); waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      if (!out.includes(text)) throw new Error(`cutover ${args[0]} never printed ${JSON.stringify(text)}:\n${out}`);
+    },
+  };
+}
