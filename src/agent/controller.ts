@@ -28,6 +28,13 @@ export interface AgentOptions {
   random: () => number;
   /** Full pass over every binding with AWS calls, however quiet the cluster (checkpoints cleared). */
   resyncMs: number;
+  /**
+   * A reconciled binding is looked at again this often with a DescribeTargetHealth (and writes
+   * only if something differs): its status counts follow the load balancer's health checks, and a
+   * target deregistered behind the agent's back is registered again within this period rather
+   * than at the next full resync. Off when undefined or 0.
+   */
+  healthRefreshMs?: number;
   classify: ReconcileDeps['classify'];
   metrics?: AgentMetrics;
   /**
@@ -197,7 +204,8 @@ export class AgentController {
       st.failures = 0;
       // A timed look-again is a verification pass: it reads target health even if nothing in the
       // cluster changed.
-      if (r.requeueAfterMs) this.requeue(key, st, r.requeueAfterMs, true);
+      const again = r.requeueAfterMs ?? this.o.healthRefreshMs;
+      if (again) this.requeue(key, st, again, true);
     }
   }
 

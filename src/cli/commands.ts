@@ -165,6 +165,12 @@ export const commands: CommandEntry[] = [
           default: '30m',
           describe: 'full pass with AWS calls this often, even when nothing changed',
         })
+        .option('health-refresh', {
+          type: 'string',
+          default: '1m',
+          describe:
+            "read each binding's target health this often (one DescribeTargetHealth; status counts, readiness gates, targets removed by hand restored); 0 turns it off",
+        })
         .option('ops-addr', {
           type: 'string',
           describe: 'serve /healthz, /readyz and /metrics on HOST:PORT (e.g. 0.0.0.0:8080)',

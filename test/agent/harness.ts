@@ -42,6 +42,8 @@ export interface StartAgentOptions {
   api?: BindingApi;
   /** --allow-target-group patterns (default: every target group of the sandbox account). */
   allow?: string[];
+  /** The agent's --health-refresh (off by default here, so passes happen only on changes). */
+  healthRefreshMs?: number;
 }
 
 export class AgentHarness {
@@ -103,6 +105,7 @@ export class AgentHarness {
       log: pino({ level: 'silent' }),
       random: () => 0.5,
       resyncMs: 30 * 60_000,
+      ...(o.healthRefreshMs ? { healthRefreshMs: o.healthRefreshMs } : {}),
       classify: classifyElbError,
     });
     await cluster.start();

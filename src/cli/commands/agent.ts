@@ -23,6 +23,7 @@ export interface AgentArgs {
   installCrds: boolean;
   region?: string;
   resync: string;
+  healthRefresh: string;
   opsAddr?: string;
   leaderElect: boolean;
   leaderElectionNamespace?: string;
@@ -38,6 +39,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     });
   }
   const resyncMs = parseDuration(args.resync);
+  const healthRefreshMs = args.healthRefresh === '0' ? 0 : parseDuration(args.healthRefresh);
   const clock = clockFromEnv(ctx.env);
   const kc = loadKubeConfig(args.context, ctx.env);
   if (args.installCrds) await installBindingCrds(kc, api);
@@ -62,6 +64,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     log,
     random: Math.random,
     resyncMs,
+    healthRefreshMs,
     classify: classifyElbError,
     metrics,
     portFor: (role) => {

@@ -109,6 +109,7 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
         log: ctx.log.child({ agent: c.cluster }),
         random: Math.random,
         resyncMs: 30 * 60_000,
+        healthRefreshMs: 60_000,
         classify: classifyElbError,
       });
       await cluster.start();
