@@ -2,7 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { TagStatePort } from '../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../aws/index.ts';
 import { GateEvaluator } from '../engine/gate-evaluator.ts';
-import type { DriverPorts } from '../engine/ports.ts';
+import type { BindingPort, DriverPorts } from '../engine/ports.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import type { Clock } from '../util/clock.ts';
 
@@ -19,6 +19,8 @@ export function createDriverPorts(
   clock: Clock,
   /** For an embedded sandbox (`cutover demo`): its endpoint and dummy credentials. */
   local?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+  /** The clusters' TargetGroupBindings for preflight (src/kube/binding-status.ts). */
+  bindings?: BindingPort,
 ): { ports: DriverPorts; close(): void } {
   const clients = createAwsClients({ region: plan.region, clock, ...local });
   const aws = createAwsPorts(clients, { clock, leaseTtlMs: LEASE_TTL_MS });
@@ -35,6 +37,7 @@ export function createDriverPorts(
     },
     gates: new GateEvaluator(plan, aws, clock.now()),
     state: new TagStatePort(plan.routes, aws.state, aws.lease, aws.tags, clock),
+    ...(bindings ? { bindings } : {}),
   };
   return { ports, close: () => clients.destroy() };
 }

@@ -121,7 +121,9 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           return { tick: combineTick(window, [verdict]), compare: input.gate.compare };
         }
       }),
-      rollback: fromPromise<void, { step: number }>(({ input, signal }) => rollback(d, rec, input.step, signal)),
+      rollback: fromPromise<RouteWeights, { step: number }>(({ input, signal }) =>
+        rollback(d, rec, input.step, signal),
+      ),
       persist: fromPromise<
         void,
         { phase: 'awaitingApproval' | 'paused' | 'starting'; step: number; weights: RouteWeights; reason?: string }
@@ -495,8 +497,12 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           src: 'rollback',
           input: ({ context }) => ({ step: context.step }),
           onDone: [
-            { guard: ({ context }) => context.cause === 'operator', target: 'aborted' },
-            { target: 'rolledBack' },
+            {
+              guard: ({ context }) => context.cause === 'operator',
+              target: 'aborted',
+              actions: assign({ lastWritten: ({ event }) => event.output }),
+            },
+            { target: 'rolledBack', actions: assign({ lastWritten: ({ event }) => event.output }) },
           ],
           onError: { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
         },

@@ -118,9 +118,24 @@ export interface StatePort {
   takeCommands(signal?: AbortSignal): Promise<OperatorCommand[]>;
 }
 
+/**
+ * What a cluster's TargetGroupBinding for a route says (preflight): `none` when the route has no
+ * `binding`; `unchecked` when the cluster cannot be asked (no context, unreachable, forbidden, no
+ * binding CRD installed) — the capacity check alone then guards the step; `missing`/`notReady`
+ * hold the step back; `ready` when the binding is reconciled for its current generation.
+ */
+export type BindingCheck = { kind: 'none' } | { kind: 'unchecked' | 'missing' | 'notReady' | 'ready'; detail: string };
+
+export interface BindingPort {
+  /** The binding that registers `cluster`'s pods into its target group of route `route`. */
+  check(route: string, cluster: string, signal?: AbortSignal): Promise<BindingCheck>;
+}
+
 export interface DriverPorts {
   traffic: TrafficPort;
   health: HealthPort;
   gates: GatePort;
   state: StatePort;
+  /** Binding status for preflight; without it only target health is checked. */
+  bindings?: BindingPort;
 }

@@ -5,7 +5,15 @@ import { rollbackFrom } from '../plan/rollback.ts';
 import type { Clock } from '../util/clock.ts';
 import type { DriverEvent } from './events.ts';
 import type { DriverPorts, RecordedPhase, RolloutRecord, RouteWeights, TargetGroupWeights } from './ports.ts';
-import { decideStart, describeDrift, type StartOptions, type StartPoint, sameSplit, splitOf } from './resume.ts';
+import {
+  decideStart,
+  describeDrift,
+  type StartOptions,
+  type StartPoint,
+  sameShares,
+  sameSplit,
+  splitOf,
+} from './resume.ts';
 
 /**
  * The work behind each state of the driver machine, as plain async functions over the ports.
@@ -88,6 +96,8 @@ export class CapacityError extends CutoverError {
   }
 }
 
+const uncheckedSaid = new WeakSet<DriverDeps>();
+
 /**
  * Waits (bounded by capacity.waitMs) until every cluster whose share rises at `step` has enough
  * healthy targets on every route. `baseline` is the source's healthy count per route at its
@@ -105,10 +115,17 @@ export async function preflight(
   const deadline = d.clock.now() + waitMs;
   for (;;) {
     const short: string[] = [];
+    const unchecked: string[] = [];
     for (const r of d.plan.routes) {
       for (const [cluster, rise] of Object.entries(s.increases)) {
         const tg = r.targetGroups[cluster];
         if (!tg) continue;
+        const binding = (await d.ports.bindings?.check(r.name, cluster, signal)) ?? { kind: 'none' as const };
+        if (binding.kind === 'missing' || binding.kind === 'notReady') {
+          short.push(`cluster ${cluster} on route ${r.name}: ${binding.detail}`);
+        } else if (binding.kind === 'unchecked') {
+          unchecked.push(`cluster ${cluster} on route ${r.name}: ${binding.detail}`);
+        }
         const counts = await d.ports.health.targetCounts(tg, signal);
         const v = checkCapacity({
           share: rise.to,
@@ -123,6 +140,11 @@ export async function preflight(
           );
         }
       }
+    }
+    // Said once per run: the binding could not be asked, target health alone decides.
+    if (unchecked.length && !uncheckedSaid.has(d)) {
+      uncheckedSaid.add(d);
+      d.emit({ type: 'preflight', step, ok: true, detail: `binding status not checked (${unchecked.join('; ')})` });
     }
     if (short.length === 0) return;
     d.emit({ type: 'preflight', step, ok: false, detail: short.join('; ') });
@@ -171,10 +193,30 @@ export async function shift(
   return { lastWritten: target, verifiedAt };
 }
 
-/** Writes a split to every route and reads each back until it shows the split. */
-export async function writeSplit(d: DriverDeps, split: RouteWeights, signal?: AbortSignal): Promise<void> {
+/**
+ * Writes a split to every route and reads each back until it shows the split. With
+ * `keepSameShares` (rollback) a route whose live weights already send the same shares is left as
+ * it is — a rollout stopped before its first write does not turn Terraform's `100/0` into `1/0` —
+ * and the weights really in place are returned, so the record matches the listener.
+ */
+export async function writeSplit(
+  d: DriverDeps,
+  split: RouteWeights,
+  signal?: AbortSignal,
+  keepSameShares = false,
+): Promise<RouteWeights> {
+  const inPlace: RouteWeights = {};
   for (const r of d.plan.routes) {
     const want = split[r.name] ?? {};
+    if (keepSameShares) {
+      // A failed read is no reason not to roll back: write as usual.
+      const live = await d.ports.traffic.readWeights(r, signal).catch(() => undefined);
+      if (live && sameShares([r], { [r.name]: live }, { [r.name]: want })) {
+        inPlace[r.name] = live;
+        continue;
+      }
+    }
+    inPlace[r.name] = want;
     let seen = await d.ports.traffic.writeWeights(r, want, signal);
     for (let i = 1; !sameWeights(want, seen); i++) {
       if (i >= d.options.verifyAttempts) {
@@ -188,6 +230,7 @@ export async function writeSplit(d: DriverDeps, split: RouteWeights, signal?: Ab
       seen = await d.ports.traffic.readWeights(r, signal);
     }
   }
+  return inPlace;
 }
 
 function sameWeights(want: TargetGroupWeights, seen: TargetGroupWeights): boolean {
@@ -209,19 +252,26 @@ export async function verify(d: DriverDeps, lastWritten: RouteWeights, signal?: 
 /**
  * Rolls back from step `step` (−1: nothing of the plan was written yet): `instant` writes the
  * initial split at once; `gradual` walks back through earlier splits, baking between writes.
+ * Resolves with the weights in place at the end (what the final record must say).
  * Needs nothing but the ELBv2 API, so it works while CloudWatch is failing.
  */
-export async function rollback(d: DriverDeps, rec: Recorder, step: number, signal?: AbortSignal): Promise<void> {
+export async function rollback(
+  d: DriverDeps,
+  rec: Recorder,
+  step: number,
+  signal?: AbortSignal,
+): Promise<RouteWeights> {
   const path = step >= 0 ? rollbackFrom(d.plan, step) : [{ returnsTo: null, state: d.plan.initial }];
   const writes = path.length ? path : [{ returnsTo: null, state: d.plan.initial }];
+  let split: RouteWeights = {};
   for (const [i, w] of writes.entries()) {
-    const split = splitOf(d.plan, w.state.routes);
-    await writeSplit(d, split, signal);
+    split = await writeSplit(d, splitOf(d.plan, w.state.routes), signal, true);
     d.emit({ type: 'rolledBackTo', step: w.returnsTo, weights: w.state.weights });
     await rec.save({ phase: 'rollingBack', step: w.returnsTo ?? -1, weights: split, reason: rec.current.reason });
     if (i < writes.length - 1 && d.plan.rollback.stepBakeMs > 0)
       await d.clock.sleep(d.plan.rollback.stepBakeMs, signal);
   }
+  return split;
 }
 
 export type { StartPoint };

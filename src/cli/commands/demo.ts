@@ -9,6 +9,7 @@ import { runDriver } from '../../engine/driver.ts';
 import { CutoverError, InvalidInputError } from '../../errors.ts';
 import { AgentCluster, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
 import { applyCustomObject } from '../../kube/apply.ts';
+import { createBindingPort } from '../../kube/binding-status.ts';
 import { installBindingCrds } from '../../kube/crds.ts';
 import { loadKubeConfig } from '../../kube/kubeconfig.ts';
 import { rolloutBindings } from '../../plan/bindings.ts';
@@ -117,7 +118,12 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
       agents.push({ cluster, controller });
       say(`demo: agent ${c.cluster} started`);
     }
-    const { ports, close } = createDriverPorts(plan, sandbox.clock, local);
+    const { ports, close } = createDriverPorts(
+      plan,
+      sandbox.clock,
+      local,
+      createBindingPort(loaded.rollout, { ...ctx.env, KUBECONFIG: sandbox.kubeconfigFile }),
+    );
     const operatorClients = createAwsClients({ region: plan.region, clock: sandbox.clock, ...local });
     const operator = createAwsPorts(operatorClients, { clock: sandbox.clock, leaseTtlMs: LEASE_TTL_MS });
     try {

@@ -1,5 +1,6 @@
 import { runDriver } from '../../engine/driver.ts';
 import { CutoverError } from '../../errors.ts';
+import { createBindingPort } from '../../kube/binding-status.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import { loadRolloutFile } from '../../spec/load.ts';
 import { clockFromEnv } from '../../util/clock.ts';
@@ -30,7 +31,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   }
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
-  const { ports, close } = createDriverPorts(plan, clock);
+  const { ports, close } = createDriverPorts(plan, clock, undefined, createBindingPort(loaded.rollout, ctx.env));
   try {
     const json = ctx.out.format === 'json';
     const result = await runDriver({
