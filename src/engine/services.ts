@@ -46,12 +46,24 @@ export async function readSplit(d: DriverDeps, signal?: AbortSignal): Promise<Ro
   return out;
 }
 
-/** Takes the lease, reads the record and the live weights, and decides where to start. */
+/**
+ * Takes the lease, reads the record and the live weights, and decides where to start.
+ *
+ * The same reads and decision are made once before the lease, read-only: a rollout that cannot
+ * start (no such listener or rule, no forward action, a target group missing from it, routes
+ * off the starting split, no credentials) is refused with nothing written — not even a lease tag
+ * a later run would have to wait out. The decision that counts is the one made under the lease.
+ */
 export async function load(d: DriverDeps, signal?: AbortSignal): Promise<StartPoint> {
+  decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
   await d.ports.state.acquireLease(d.holder, d.clock.now(), d.options.leaseTtlMs, signal);
-  const record = await d.ports.state.load(signal);
+  return decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
+}
+
+/** The record and the live weights; the weights first, so a missing route is named as one. */
+async function readStart(d: DriverDeps, signal?: AbortSignal): Promise<[RolloutRecord | undefined, RouteWeights]> {
   const live = await readSplit(d, signal);
-  return decideStart(d.plan, d.specHash, record, live, d.options);
+  return [await d.ports.state.load(signal), live];
 }
 
 /** Saves the record; serialised so a later save never lands before an earlier one. */
