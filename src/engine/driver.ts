@@ -124,9 +124,11 @@ export async function runAbort(input: Omit<RunDriverInput, 'signal'>): Promise<D
     const step = record?.step ?? -1;
     const rec = new Recorder(deps);
     const reason = 'aborted by an operator';
-    await rec.save({ phase: 'rollingBack', step, weights: record?.weights ?? {}, reason });
     emit({ type: 'phase', phase: 'rollingBack', step, detail: reason });
-    await rollback(deps, rec, Math.min(step, input.plan.steps.length - 1));
+    await rollback(deps, rec, Math.min(step, input.plan.steps.length - 1), {
+      weights: record?.weights ?? {},
+      reason,
+    });
     await rec.save({ phase: 'aborted', step: rec.current.step, weights: rec.current.weights, reason });
     await state.takeCommands().catch(() => []);
     return {

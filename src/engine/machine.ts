@@ -121,7 +121,10 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           return { tick: combineTick(window, [verdict]), compare: input.gate.compare };
         }
       }),
-      rollback: fromPromise<void, { step: number }>(({ input, signal }) => rollback(d, rec, input.step, signal)),
+      rollback: fromPromise<void, { step: number; lastWritten: RouteWeights; reason: string | undefined }>(
+        ({ input, signal }) =>
+          rollback(d, rec, input.step, { weights: input.lastWritten, reason: input.reason }, signal),
+      ),
       persist: fromPromise<
         void,
         { phase: 'awaitingApproval' | 'paused' | 'starting'; step: number; weights: RouteWeights; reason?: string }
@@ -493,7 +496,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       rollingBack: {
         invoke: {
           src: 'rollback',
-          input: ({ context }) => ({ step: context.step }),
+          input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten, reason: context.reason }),
           onDone: [
             { guard: ({ context }) => context.cause === 'operator', target: 'aborted' },
             { target: 'rolledBack' },

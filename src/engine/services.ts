@@ -222,15 +222,27 @@ export async function verify(d: DriverDeps, lastWritten: RouteWeights, signal?: 
  * Rolls back from step `step` (−1: nothing of the plan was written yet): `instant` writes the
  * initial split at once; `gradual` walks back through earlier splits, baking between writes.
  * Needs nothing but the ELBv2 API, so it works while CloudWatch is failing.
+ *
+ * The decision is recorded before the first write (`from`: the split live now, and why), like
+ * every other weight change: a driver that dies before its rollback lands leaves `rollingBack`,
+ * and the next run rolls back at once — not resume the step whose gate failed, sending it
+ * traffic until its gates fail again.
  */
-export async function rollback(d: DriverDeps, rec: Recorder, step: number, signal?: AbortSignal): Promise<void> {
+export async function rollback(
+  d: DriverDeps,
+  rec: Recorder,
+  step: number,
+  from: { weights: RouteWeights; reason: string | undefined },
+  signal?: AbortSignal,
+): Promise<void> {
+  await rec.save({ phase: 'rollingBack', step, weights: from.weights, reason: from.reason });
   const path = step >= 0 ? rollbackFrom(d.plan, step) : [{ returnsTo: null, state: d.plan.initial }];
   const writes = path.length ? path : [{ returnsTo: null, state: d.plan.initial }];
   for (const [i, w] of writes.entries()) {
     const split = splitOf(d.plan, w.state.routes);
     await writeSplit(d, split, signal);
     d.emit({ type: 'rolledBackTo', step: w.returnsTo, weights: w.state.weights });
-    await rec.save({ phase: 'rollingBack', step: w.returnsTo ?? -1, weights: split, reason: rec.current.reason });
+    await rec.save({ phase: 'rollingBack', step: w.returnsTo ?? -1, weights: split, reason: from.reason });
     if (i < writes.length - 1 && d.plan.rollback.stepBakeMs > 0)
       await d.clock.sleep(d.plan.rollback.stepBakeMs, signal);
   }

@@ -111,6 +111,12 @@ describe('driver', () => {
       ),
       'step 3 never written',
     );
+    // The decision is recorded before the rollback writes (a driver dying then rolls back on
+    // the next run instead of resuming the failed step): step 2's split, phase rollingBack.
+    const firstRollback = run.world.saves.find((s) => s.phase === 'rollingBack');
+    assert.equal(firstRollback?.step, 1);
+    assert.deepEqual(firstRollback?.weights, { web: PLAN.steps[1]!.state.routes[0]!.targetGroups });
+    assert.match(firstRollback?.reason ?? '', /gate failed/);
   });
 
   it('GIVEN an alarm fires mid-bake WHEN polled THEN it rolls back within one poll', async () => {
