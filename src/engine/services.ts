@@ -57,7 +57,16 @@ export async function readSplit(d: DriverDeps, signal?: AbortSignal): Promise<Ro
 export async function load(d: DriverDeps, signal?: AbortSignal): Promise<StartPoint> {
   decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
   await d.ports.state.acquireLease(d.holder, d.clock.now(), d.options.leaseTtlMs, signal);
-  return decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
+  const start = decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
+  if (start.kind === 'resume') {
+    d.emit({
+      type: 'resumed',
+      step: start.step,
+      from: start.phase,
+      ...(start.verifiedAt === undefined ? {} : { verifiedAt: start.verifiedAt }),
+    });
+  }
+  return start;
 }
 
 /** The record and the live weights; the weights first, so a missing route is named as one. */
