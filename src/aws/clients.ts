@@ -105,6 +105,25 @@ export function checkRegion(region: string, arns: readonly string[]): void {
   }
 }
 
+/**
+ * The region the SDK would pick by itself — AWS_REGION, else the profile's `region` in the shared
+ * config file — or undefined when neither is set. The driver's clients never use it (they take
+ * `spec.region`); it is read only to tell a user whose shell points elsewhere where cutover works.
+ */
+export async function environmentRegion(): Promise<string | undefined> {
+  const sts = new STSClient({});
+  try {
+    const r = sts.config.region;
+    const region = typeof r === 'function' ? await r() : r;
+    return typeof region === 'string' && region !== '' ? region : undefined;
+  } catch {
+    // "Region is missing": nothing set.
+    return undefined;
+  } finally {
+    sts.destroy();
+  }
+}
+
 /** {@link checkRegion} against the region an SDK client is configured with (no call is made). */
 export async function checkClientRegion(client: { config: { region: unknown } }, arns: readonly string[]) {
   const r = client.config.region;

@@ -20,6 +20,8 @@ interface Mapping {
   what: string;
   hint: string;
   exitCode?: ExitCode;
+  /** Whether the resource is the offending value (not for credentials: any call fails alike). */
+  aboutResource?: false;
 }
 
 const THROTTLING = new Set([
@@ -128,6 +130,7 @@ function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext): 
       code: 'E_AWS_BAD_CREDENTIALS',
       what: 'AWS rejected the credentials (unknown, expired or malformed)',
       hint: 'refresh them (e.g. `aws sso login`) or check AWS_PROFILE / AWS_ACCESS_KEY_ID',
+      aboutResource: false,
     };
   }
   if (code === 'CredentialsProviderError' || (e as { name?: string })?.name === 'CredentialsProviderError') {
@@ -135,6 +138,7 @@ function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext): 
       code: 'E_AWS_NO_CREDENTIALS',
       what: 'no AWS credentials were found',
       hint: 'set AWS_PROFILE (then `aws sso login` for SSO profiles), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or pod role is available',
+      aboutResource: false,
     };
   }
   if (code && INVALID.has(code)) {
@@ -160,7 +164,7 @@ export function toCutoverError(e: unknown, ctx: AwsCallContext): CutoverError {
   const detail = e instanceof Error && e.message ? e.message : String(e);
   const where = ctx.route ? ` for route "${ctx.route}"` : '';
   return new CutoverError(m.code, `${ctx.operation}${where} failed: ${m.what} (${code ?? 'error'}: ${detail})`, {
-    value: ctx.arn,
+    value: m.aboutResource === false ? undefined : ctx.arn,
     hint: m.hint,
     exitCode: m.exitCode ?? ExitCode.invalid,
     cause: e,

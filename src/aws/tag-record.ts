@@ -30,6 +30,26 @@ export function escapeTagText(s: string): string {
   return out;
 }
 
+/**
+ * The longest start of `s` whose escaped form, with a field key `key`, fits in one tag value
+ * (whole code points; `…` marks a cut). For free text such as a reason: a space alone escapes to
+ * four characters, so a length in characters says little about the room it takes.
+ */
+export function fitField(key: string, s: string): string {
+  const room = TAG_VALUE_MAX - HEADER_ROOM - key.length - 1;
+  if (escapeTagText(s).length <= room) return s;
+  const mark = escapeTagText('…').length;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const cost = escapeTagText(ch).length;
+    if (used + cost + mark > room) break;
+    out += ch;
+    used += cost;
+  }
+  return `${out}…`;
+}
+
 export function unescapeTagText(s: string): string | undefined {
   let out = '';
   for (let i = 0; i < s.length; i++) {

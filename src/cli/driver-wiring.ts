@@ -1,4 +1,6 @@
 import { hostname, userInfo } from 'node:os';
+import { explainAccount } from '../aws/account.ts';
+import { environmentRegion } from '../aws/clients.ts';
 import { TagStatePort } from '../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../aws/index.ts';
 import { GateEvaluator } from '../engine/gate-evaluator.ts';
@@ -21,7 +23,12 @@ export function createDriverPorts(
   local?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } },
   /** The clusters' TargetGroupBindings for preflight (src/kube/binding-status.ts). */
   bindings?: BindingPort,
-): { ports: DriverPorts; close(): void } {
+): {
+  ports: DriverPorts;
+  /** An error of the run said again when it comes from ARNs of another account (src/aws/account.ts). */
+  explain(error: unknown): Promise<unknown>;
+  close(): void;
+} {
   const clients = createAwsClients({ region: plan.region, clock, ...local });
   const aws = createAwsPorts(clients, { clock, leaseTtlMs: LEASE_TTL_MS });
   const ports: DriverPorts = {
@@ -39,7 +46,8 @@ export function createDriverPorts(
     state: new TagStatePort(plan.routes, aws.state, aws.lease, aws.tags, clock),
     ...(bindings ? { bindings } : {}),
   };
-  return { ports, close: () => clients.destroy() };
+  const arns = plan.routes.flatMap((r) => [r.arn, ...Object.values(r.targetGroups)]);
+  return { ports, explain: (e) => explainAccount(clients, e, arns), close: () => clients.destroy() };
 }
 
 /** Who drives: `user@host/pid`, shown to a second operator whose run is refused. */
@@ -51,4 +59,17 @@ export function holderName(): string {
     // No passwd entry (some containers): keep "unknown".
   }
   return `${user}@${hostname()}/${process.pid}`;
+}
+
+/**
+ * A warning when the AWS environment names another region than the rollout. The driver works in
+ * `spec.region` whatever AWS_REGION or the profile says (the rollout's ARNs are there, and a
+ * stray shell setting must not point it elsewhere); saying so spares a user wondering which one
+ * `cutover run` used. Undefined when they agree or the environment names none.
+ */
+export async function regionWarning(plan: Plan, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const region = await environmentRegion();
+  if (region === undefined || region === plan.region) return undefined;
+  const source = env.AWS_REGION === region ? 'AWS_REGION is' : `profile ${env.AWS_PROFILE || 'default'} has region`;
+  return `${source} ${region}, but rollout ${plan.name} is in ${plan.region} (spec.region, where its ARNs are): cutover works in ${plan.region}`;
 }

@@ -32,6 +32,29 @@ export function progressLine(plan: Plan, e: DriverEvent, now: number): string | 
       return `${at} rolled back to ${e.step === null ? 'the start' : step(e.step)}: ${weightsText(plan, e.weights)}, read back`;
     case 'command':
       return `${at} operator command: ${e.command}`;
+    case 'resumed':
+      return `${at} ${resumedText(plan, e, step)}`;
+  }
+}
+
+/** Where a driver goes on from a record, in words: which step and what it does first. */
+function resumedText(plan: Plan, e: Extract<DriverEvent, { type: 'resumed' }>, step: (i: number) => string): string {
+  const at = e.step < 0 ? 'the start' : step(e.step);
+  switch (e.from) {
+    case 'step':
+      return `resuming at ${at}: it had not started; checking capacity, then writing it`;
+    case 'shift':
+      return `resuming at ${at}: its split was being written and had not landed; writing it again`;
+    case 'bake':
+      return e.verifiedAt === undefined
+        ? `resuming at ${at}: its split had landed; reading it back, then baking`
+        : `resuming the bake of ${at} (verified ${new Date(e.verifiedAt).toISOString().slice(11, 19)}); it advances only after a passing tick of its own`;
+    case 'approval':
+      return `resuming at ${at}: waiting for approval again`;
+    case 'paused':
+      return `resuming at ${at}, paused: \`cutover resume\` goes on, \`cutover abort\` rolls back`;
+    case 'rollback':
+      return `resuming the rollback of ${plan.name} from ${at}`;
   }
 }
 

@@ -73,22 +73,22 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
     };
   }
   const out = first;
-  // A load error means nothing was decided or written: leave the routes' record and lease as
-  // they were. A rollout found already completed was recorded by the run that completed it.
-  if (leftLoading) {
-    if (out.message === undefined) {
-      await rec
-        .save({
-          phase: FINAL_RECORD[out.outcome],
-          // A completed rollout has moved past its last step; record the last one.
-          step: Math.min(out.step, input.plan.steps.length - 1),
-          weights: actor.getSnapshot().context.lastWritten,
-          reason: out.reason ?? (out.error instanceof Error ? out.error.message : undefined),
-        })
-        .catch(() => undefined);
-    }
-    await input.ports.state.releaseLease(input.holder).catch(() => undefined);
+  // A load error means nothing was decided or written: the routes' record stays as it was. A
+  // rollout found already completed was recorded by the run that completed it. The lease goes
+  // either way — one this run took before refusing too, so the next run need not wait it out
+  // (releaseLease lets go only of this holder's lease, never another driver's).
+  if (leftLoading && out.message === undefined) {
+    await rec
+      .save({
+        phase: FINAL_RECORD[out.outcome],
+        // A completed rollout has moved past its last step; record the last one.
+        step: Math.min(out.step, input.plan.steps.length - 1),
+        weights: actor.getSnapshot().context.lastWritten,
+        reason: out.reason ?? (out.error instanceof Error ? out.error.message : undefined),
+      })
+      .catch(() => undefined);
   }
+  await input.ports.state.releaseLease(input.holder).catch(() => undefined);
   return { ...out, interrupted: false };
 }
 
@@ -124,9 +124,11 @@ export async function runAbort(input: Omit<RunDriverInput, 'signal'>): Promise<D
     const step = record?.step ?? -1;
     const rec = new Recorder(deps);
     const reason = 'aborted by an operator';
-    await rec.save({ phase: 'rollingBack', step, weights: record?.weights ?? {}, reason });
     emit({ type: 'phase', phase: 'rollingBack', step, detail: reason });
-    await rollback(deps, rec, Math.min(step, input.plan.steps.length - 1));
+    await rollback(deps, rec, Math.min(step, input.plan.steps.length - 1), {
+      weights: record?.weights ?? {},
+      reason,
+    });
     await rec.save({ phase: 'aborted', step: rec.current.step, weights: rec.current.weights, reason });
     await state.takeCommands().catch(() => []);
     return {

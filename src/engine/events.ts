@@ -11,7 +11,18 @@ export type DriverEvent =
   | { type: 'tick'; step: number; at: number; result: TickResult; decision: string; detail: string }
   | { type: 'alarm'; step: number; detail: string }
   | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }
-  | { type: 'command'; command: string };
+  | { type: 'command'; command: string }
+  /**
+   * A driver found a rollout in progress (crashed, killed, interrupted) and goes on from its
+   * record: `from` is where (resume.ts StartPoint), `verifiedAt` the recorded verification a
+   * resumed bake keeps.
+   */
+  | {
+      type: 'resumed';
+      step: number;
+      from: 'step' | 'shift' | 'bake' | 'approval' | 'paused' | 'rollback';
+      verifiedAt?: number;
+    };
 
 /** The phases a driver passes through (ARCHITECTURE §2). */
 export type DriverPhase =

@@ -121,8 +121,9 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           return { tick: combineTick(window, [verdict]), compare: input.gate.compare };
         }
       }),
-      rollback: fromPromise<RouteWeights, { step: number }>(({ input, signal }) =>
-        rollback(d, rec, input.step, signal),
+      rollback: fromPromise<RouteWeights, { step: number; lastWritten: RouteWeights; reason: string | undefined }>(
+        ({ input, signal }) =>
+          rollback(d, rec, input.step, { weights: input.lastWritten, reason: input.reason }, signal),
       ),
       persist: fromPromise<
         void,
@@ -495,7 +496,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       rollingBack: {
         invoke: {
           src: 'rollback',
-          input: ({ context }) => ({ step: context.step }),
+          input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten, reason: context.reason }),
           onDone: [
             {
               guard: ({ context }) => context.cause === 'operator',

@@ -54,12 +54,33 @@ export async function readSplit(d: DriverDeps, signal?: AbortSignal): Promise<Ro
   return out;
 }
 
-/** Takes the lease, reads the record and the live weights, and decides where to start. */
+/**
+ * Takes the lease, reads the record and the live weights, and decides where to start.
+ *
+ * The same reads and decision are made once before the lease, read-only: a rollout that cannot
+ * start (no such listener or rule, no forward action, a target group missing from it, routes
+ * off the starting split, no credentials) is refused with nothing written — not even a lease tag
+ * a later run would have to wait out. The decision that counts is the one made under the lease.
+ */
 export async function load(d: DriverDeps, signal?: AbortSignal): Promise<StartPoint> {
+  decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
   await d.ports.state.acquireLease(d.holder, d.clock.now(), d.options.leaseTtlMs, signal);
-  const record = await d.ports.state.load(signal);
+  const start = decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
+  if (start.kind === 'resume') {
+    d.emit({
+      type: 'resumed',
+      step: start.step,
+      from: start.phase,
+      ...(start.verifiedAt === undefined ? {} : { verifiedAt: start.verifiedAt }),
+    });
+  }
+  return start;
+}
+
+/** The record and the live weights; the weights first, so a missing route is named as one. */
+async function readStart(d: DriverDeps, signal?: AbortSignal): Promise<[RolloutRecord | undefined, RouteWeights]> {
   const live = await readSplit(d, signal);
-  return decideStart(d.plan, d.specHash, record, live, d.options);
+  return [await d.ports.state.load(signal), live];
 }
 
 /** Saves the record; serialised so a later save never lands before an earlier one. */
@@ -254,20 +275,27 @@ export async function verify(d: DriverDeps, lastWritten: RouteWeights, signal?: 
  * initial split at once; `gradual` walks back through earlier splits, baking between writes.
  * Resolves with the weights in place at the end (what the final record must say).
  * Needs nothing but the ELBv2 API, so it works while CloudWatch is failing.
+ *
+ * The decision is recorded before the first write (`from`: the split live now, and why), like
+ * every other weight change: a driver that dies before its rollback lands leaves `rollingBack`,
+ * and the next run rolls back at once — not resume the step whose gate failed, sending it
+ * traffic until its gates fail again.
  */
 export async function rollback(
   d: DriverDeps,
   rec: Recorder,
   step: number,
+  from: { weights: RouteWeights; reason: string | undefined },
   signal?: AbortSignal,
 ): Promise<RouteWeights> {
+  await rec.save({ phase: 'rollingBack', step, weights: from.weights, reason: from.reason });
   const path = step >= 0 ? rollbackFrom(d.plan, step) : [{ returnsTo: null, state: d.plan.initial }];
   const writes = path.length ? path : [{ returnsTo: null, state: d.plan.initial }];
   let split: RouteWeights = {};
   for (const [i, w] of writes.entries()) {
     split = await writeSplit(d, splitOf(d.plan, w.state.routes), signal, true);
     d.emit({ type: 'rolledBackTo', step: w.returnsTo, weights: w.state.weights });
-    await rec.save({ phase: 'rollingBack', step: w.returnsTo ?? -1, weights: split, reason: rec.current.reason });
+    await rec.save({ phase: 'rollingBack', step: w.returnsTo ?? -1, weights: split, reason: from.reason });
     if (i < writes.length - 1 && d.plan.rollback.stepBakeMs > 0)
       await d.clock.sleep(d.plan.rollback.stepBakeMs, signal);
   }

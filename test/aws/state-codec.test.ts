@@ -235,4 +235,17 @@ describe('the driver’s extra state fields', () => {
     const back = decodeRouteState(LISTENER, encodeRouteState(LISTENER, state));
     assert.equal(back?.reason?.length, 160);
   });
+
+  it('cuts a gate failure reason, mostly spaces and symbols, to what fits one tag value once escaped', () => {
+    // A real one: every space escapes to `+20+`, `–`, `≤`, `%`, `(` … to five or six characters.
+    const reason =
+      'gate failed: tick 00:17–00:18 fail: target5xxRate green 3.342% (99/2962) > 2% fail; compare5xx green vs blue 2.605% (188/7218) vs 0.106% (43/40755), difference +2.367% in [+1.986%, +2.749%] (95%) vs +1% fail (failure 2, failureLimit 1)';
+    const state = { ...biggestState(mulberry32(5)), reason };
+    const tags = encodeRouteState(LISTENER, state);
+    assertWithinLimits(tags);
+    const back = decodeRouteState(LISTENER, tags)?.reason ?? '';
+    assert.ok(back.endsWith('…'), back);
+    assert.ok(reason.startsWith(back.slice(0, -1)), back);
+    assert.ok(back.length > 40, `keeps as much as fits: ${back}`);
+  });
 });

@@ -43,9 +43,18 @@ describe('progress lines', () => {
       '12:04:00 step 2/4 paused: route web: expected blue=3 green=1, found blue=1 green=1',
     ],
     [{ type: 'phase', phase: 'verifying', step: 1 }, undefined],
+    [
+      { type: 'resumed', step: 1, from: 'bake', verifiedAt: T - 90_000 },
+      '12:04:00 resuming the bake of step 2/4 (verified 12:02:30); it advances only after a passing tick of its own',
+    ],
+    [
+      { type: 'resumed', step: 1, from: 'shift' },
+      '12:04:00 resuming at step 2/4: its split was being written and had not landed; writing it again',
+    ],
+    [{ type: 'resumed', step: -1, from: 'rollback' }, '12:04:00 resuming the rollback of sandbox-web from the start'],
   ];
   for (const [event, want] of cases) {
-    it(`renders ${event.type}${event.type === 'phase' ? ` ${event.phase}` : ''}`, () => {
+    it(`renders ${event.type}${event.type === 'phase' ? ` ${event.phase}` : ''}${event.type === 'resumed' ? ` from ${event.from}` : ''}`, () => {
       assert.equal(progressLine(plan, event, T), want);
     });
   }

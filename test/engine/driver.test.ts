@@ -12,6 +12,8 @@ import { alarmFiring, FakeWorld, fail, inconclusive, pass } from './fake-ports.t
 const loaded = await loadRolloutFile('rollouts/sandbox-web.yaml');
 const PLAN: Plan = buildPlan(loaded.rollout);
 const HASH = loaded.hash;
+const BLUE = PLAN.routes[0]!.targetGroups.blue!;
+const GREEN = PLAN.routes[0]!.targetGroups.green!;
 
 interface Run {
   world: FakeWorld;
@@ -109,6 +111,12 @@ describe('driver', () => {
       ),
       'step 3 never written',
     );
+    // The decision is recorded before the rollback writes (a driver dying then rolls back on
+    // the next run instead of resuming the failed step): step 2's split, phase rollingBack.
+    const firstRollback = run.world.saves.find((s) => s.phase === 'rollingBack');
+    assert.equal(firstRollback?.step, 1);
+    assert.deepEqual(firstRollback?.weights, { web: PLAN.steps[1]!.state.routes[0]!.targetGroups });
+    assert.match(firstRollback?.reason ?? '', /gate failed/);
   });
 
   it('GIVEN an alarm fires mid-bake WHEN polled THEN it rolls back within one poll', async () => {
@@ -199,6 +207,50 @@ describe('driver', () => {
     assert.match(String((r.error as Error).message), /ci@runner\/42/);
     assert.equal(run.world.writes.length, 0);
     assert.equal(run.world.lease?.holder, 'ci@runner/42', 'the other lease is untouched');
+  });
+
+  it('GIVEN routes off the starting split and no record WHEN run THEN it refuses before taking the lease', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 30));
+    const world = new FakeWorld(PLAN, () => clock.now());
+    world.weights.set('web', { [BLUE]: 80, [GREEN]: 20 });
+    let leases = 0;
+    const ports = world.ports.bind(world);
+    world.ports = () => {
+      const p = ports();
+      const acquire = p.state.acquireLease;
+      p.state.acquireLease = (...a) => {
+        leases++;
+        return acquire(...a);
+      };
+      return p;
+    };
+    const r = await finish(start({ clock, world0: world }));
+    assert.equal(r.outcome, 'failed');
+    assert.match((r.error as Error).message, /not at the rollout’s starting split/);
+    assert.equal(leases, 0, 'no lease was written');
+    assert.equal(world.saves.length, 0);
+  });
+
+  it('GIVEN the weights are moved by hand just after the lease is taken WHEN the start is decided THEN it refuses and lets go of its lease', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 30));
+    const world = new FakeWorld(PLAN, () => clock.now());
+    const ports = world.ports.bind(world);
+    world.ports = () => {
+      const p = ports();
+      const acquire = p.state.acquireLease;
+      p.state.acquireLease = async (...a) => {
+        const lease = await acquire(...a);
+        world.weights.set('web', { [BLUE]: 80, [GREEN]: 20 });
+        return lease;
+      };
+      return p;
+    };
+    const r = await finish(start({ clock, world0: world }));
+    assert.equal(r.outcome, 'failed');
+    assert.match((r.error as Error).message, /not at the rollout’s starting split/);
+    assert.equal(world.lease, undefined, 'the lease it took is gone: the next run need not wait for it');
+    assert.equal(world.writes.length, 0);
+    assert.equal(world.saves.length, 0);
   });
 
   it('GIVEN the rollout file changed since the record WHEN run THEN it refuses unless forceSpec', async () => {

@@ -92,6 +92,9 @@ describe('cutover run on the sandbox', () => {
       /rollout sandbox-web rolled back at step 2 of 4: gate failed: .*(target5xxRate|compare5xx) green/,
     );
     assert.doesNotMatch(r.stdout, /step 3\/4 wrote/);
+    // Recorded as ended (the gate's long reason cut to fit a tag), so the next run starts afresh.
+    const live = await runCliProcess(['plan', ROLLOUT, '--live'], { env: sandbox.env });
+    assert.match(live.stdout, /recorded: step 2 of 4, rolledBack\n {2}next write: step 1 /);
   });
 
   it('GIVEN a driver running WHEN a second one starts THEN it is refused naming the holder; killed with -9, a new run resumes and completes', async () => {

@@ -5,7 +5,7 @@ import { buildPlan } from '../../plan/plan.ts';
 import { loadRolloutFile } from '../../spec/load.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
-import { createDriverPorts, holderName } from '../driver-wiring.ts';
+import { createDriverPorts, holderName, regionWarning } from '../driver-wiring.ts';
 import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
 
 export interface RunArgs {
@@ -31,9 +31,19 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   }
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
-  const { ports, close } = createDriverPorts(plan, clock, undefined, createBindingPort(loaded.rollout, ctx.env));
+  const { ports, explain, close } = createDriverPorts(
+    plan,
+    clock,
+    undefined,
+    createBindingPort(loaded.rollout, ctx.env),
+  );
   try {
     const json = ctx.out.format === 'json';
+    const warning = await regionWarning(plan, ctx.env);
+    if (warning) {
+      if (json) ctx.out.json({ type: 'warning', message: warning, time: new Date(clock.now()).toISOString() });
+      else ctx.out.line(`warning: ${warning}`);
+    }
     const result = await runDriver({
       plan,
       specHash: loaded.hash,
@@ -50,7 +60,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
         }
       },
     });
-    if (result.outcome === 'failed' && !result.interrupted && result.error) throw result.error;
+    if (result.outcome === 'failed' && !result.interrupted && result.error) throw await explain(result.error);
     if (json)
       ctx.out.json({
         type: 'result',
