@@ -1,6 +1,6 @@
 import { CutoverError } from '../errors.ts';
 import type { Tags, TargetGroupWeights } from './ports.ts';
-import { badRecord, decodeRecord, encodeRecord } from './tag-record.ts';
+import { badRecord, cutToField, decodeRecord, encodeRecord } from './tag-record.ts';
 
 /**
  * The driver's state and lease as tags on each route's listener or rule (tag-record.ts has the
@@ -52,7 +52,7 @@ export interface RouteState {
   target?: TargetGroupWeights;
   /** When the live split of `step` was read back (ms); a resumed bake counts from here. */
   verifiedAt?: number;
-  /** Why the rollout paused, rolled back or failed (cut to REASON_MAX characters). */
+  /** Why the rollout paused, rolled back or failed (cut to REASON_MAX characters, fewer when they escape long). */
   reason?: string;
 }
 
@@ -97,7 +97,7 @@ export function encodeRouteState(routeArn: string, s: RouteState): Tags {
   const optional: Array<[string, string]> = [
     ...(s.target ? groupFields('to.', s.target) : []),
     ...(s.verifiedAt !== undefined ? [['ver', String(s.verifiedAt)] as [string, string]] : []),
-    ...(s.reason ? [['why', s.reason.slice(0, REASON_MAX)] as [string, string]] : []),
+    ...(s.reason ? [['why', cutToField('why', s.reason.slice(0, REASON_MAX))] as [string, string]] : []),
   ];
   return encodeRecord(STATE_TAG, [
     ['rollout', s.rollout],

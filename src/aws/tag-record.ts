@@ -30,6 +30,22 @@ export function escapeTagText(s: string): string {
   return out;
 }
 
+/**
+ * The longest start of `text` whose escaped field `key=…` fits in one tag value (a field never
+ * spans parts): text full of spaces and symbols escapes to up to four times its length.
+ */
+export function cutToField(key: string, text: string): string {
+  const room = TAG_VALUE_MAX - HEADER_ROOM - key.length - 1;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    used += escapeTagText(ch).length;
+    if (used > room) break;
+    out += ch;
+  }
+  return out;
+}
+
 export function unescapeTagText(s: string): string | undefined {
   let out = '';
   for (let i = 0; i < s.length; i++) {

@@ -235,4 +235,16 @@ describe('the driver’s extra state fields', () => {
     const back = decodeRouteState(LISTENER, encodeRouteState(LISTENER, state));
     assert.equal(back?.reason?.length, 160);
   });
+
+  it('GIVEN a gate failure reason of words and symbols (spaces escape to 4 characters) THEN it is cut to fit one tag value, not refused', () => {
+    // A driver's real rollback reason: its final save used to fail with E_TAG_TOO_LONG, leaving
+    // the record at rollingBack, so the next run rolled back again.
+    const reason =
+      'gate failed: tick 00:15–00:16 fail: target5xxRate green 3.559% (107/3006) > 2% fail; compare5xx green vs blue 2.773% (201/7249) vs 0.081% (33/40930), difference +2.569% in [+2.193%, +2.945%] (95%) vs +1% fail (failure 2, failureLimit 1)';
+    const state = { ...biggestState(mulberry32(6)), reason };
+    const tags = encodeRouteState(LISTENER, state);
+    assertWithinLimits(tags);
+    const back = decodeRouteState(LISTENER, tags)?.reason ?? '';
+    assert.ok(back.length > 40 && reason.startsWith(back), back);
+  });
 });
