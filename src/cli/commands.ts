@@ -79,6 +79,17 @@ export const commands: CommandEntry[] = [
           type: 'boolean',
           default: false,
           describe: 'go on from the recorded step although the rollout file changed since it started',
+        })
+        .option('detach', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'drive in the background: exit once the driver holds the lease and has started, printing its pid and log file',
+        })
+        .option('log-file', {
+          type: 'string',
+          describe:
+            "with --detach: append the driver's output here (default: $XDG_STATE_HOME or ~/.local/state, cutover/<rollout>-<time>.log)",
         }),
     needs: { what: 'a rollout file', example: 'cutover run rollouts/sandbox-web.yaml --yes' },
     stopsOnSignal: true,

@@ -25,7 +25,7 @@ export function progressLine(plan: Plan, e: DriverEvent, now: number): string | 
     case 'shifted':
       return `${at} ${step(e.step)} wrote ${split(plan, e.weights, e.effective)} on ${routes(plan)}, read back`;
     case 'tick':
-      return `${at} ${step(e.step)} ${e.result.description} → ${e.decision}`;
+      return `${at} ${step(e.step)} ${e.result.description} → ${e.decision}${e.replayed ? ' (replayed after a resume)' : ''}`;
     case 'alarm':
       return `${at} ${step(e.step)} ${e.detail}`;
     case 'rolledBackTo':

@@ -8,7 +8,16 @@ export type DriverEvent =
   | { type: 'phase'; phase: DriverPhase; step: number; detail?: string }
   | { type: 'preflight'; step: number; ok: boolean; detail: string }
   | { type: 'shifted'; step: number; weights: Record<string, number>; effective: Record<string, number> }
-  | { type: 'tick'; step: number; at: number; result: TickResult; decision: string; detail: string }
+  | {
+      type: 'tick';
+      step: number;
+      at: number;
+      result: TickResult;
+      decision: string;
+      detail: string;
+      /** A resumed bake judging a window the stopped driver would have judged (its data is still there). */
+      replayed?: true;
+    }
   | { type: 'alarm'; step: number; detail: string }
   | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }
   | { type: 'command'; command: string }

@@ -5,7 +5,7 @@ import { combineTick } from '../gates/tick.ts';
 import type { Verdict } from '../gates/verdict.ts';
 import { firstOwnVerdictAt, tickWindow } from '../gates/windows.ts';
 import type { GateTick, OperatorCommand, RouteWeights } from './ports.ts';
-import { nextTickAt } from './schedule.ts';
+import { nextTickAt, replayTicks } from './schedule.ts';
 import {
   DriftError,
   type DriverDeps,
@@ -27,6 +27,11 @@ import {
  * loading → nextStep → preflight → shifting → baking(waiting ⇄ ticking) → advance → nextStep …
  * → completed; approvals wait in awaitingApproval; drift and `cutover pause` wait in paused; a
  * failed gate, an alarm, a short preflight or `cutover abort` go through rollingBack.
+ *
+ * A bake resumed from the record (the previous driver died mid-bake) first replays what that
+ * driver would have judged — the alarms' history since the verified write, then every tick due
+ * since (baking.replayingAlarms → replaying ⇄ replayed) — so failures, inconclusive streaks,
+ * passes and compare5xx evidence are not forgotten; then it goes on live.
  */
 
 export type RollbackCause = 'gate' | 'alarm' | 'preflight' | 'operator' | 'error';
@@ -38,6 +43,12 @@ export interface DriverContext {
   /** When resuming a bake: the recorded verification time it keeps (0: none). */
   resumedVerifiedAt: number;
   nextTickAt: number;
+  /**
+   * A resumed bake's replay: the time of the next tick to replay (0: not a resumed bake) and how
+   * many are left.
+   */
+  replayAt: number;
+  replayLeft: number;
   /** The gates' state (failures, streaks, compare5xx accumulators, the step's own ticks). */
   gate: GateState;
   /** Healthy source targets per route at the start (capacity baseline); measured before step 0. */
@@ -109,8 +120,9 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         for (const r of plan.routes) out[r.name] = await d.ports.traffic.readWeights(r, signal);
         return out;
       }),
-      tick: fromPromise<GateTick, { step: number; gate: GateState }>(async ({ input, signal }) => {
-        const now = d.clock.now();
+      /** One tick: live at now, or (replaying a resumed bake) the one a driver would have run `at`. */
+      tick: fromPromise<GateTick, { step: number; gate: GateState; at?: number }>(async ({ input, signal }) => {
+        const now = input.at ?? d.clock.now();
         try {
           return await d.ports.gates.tick({ stepIndex: input.step, now, compare: input.gate.compare }, signal);
         } catch (e) {
@@ -121,6 +133,10 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           return { tick: combineTick(window, [verdict]), compare: input.gate.compare };
         }
       }),
+      /** The alarms now and their history since `since` (a resumed bake: its verified write). */
+      alarmHistory: fromPromise<Verdict | undefined, { since: number }>(({ input, signal }) =>
+        d.ports.gates.alarms({ since: input.since, now: d.clock.now() }, signal),
+      ),
       rollback: fromPromise<RouteWeights, { step: number; lastWritten: RouteWeights; reason: string | undefined }>(
         ({ input, signal }) =>
           rollback(d, rec, input.step, { weights: input.lastWritten, reason: input.reason }, signal),
@@ -223,32 +239,55 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         reason: errorText((event as unknown as { error: unknown }).error),
       })),
       alarmFired: assign(({ context, event }) => {
-        const verdict = (event as Extract<DriverMachineEvent, { type: 'ALARM' }>).verdict;
+        // From the alarm poller (ALARM) or a resumed bake's history check (its done event).
+        const verdict = event.type === 'ALARM' ? event.verdict : (event as unknown as { output: Verdict }).output;
+        if (event.type !== 'ALARM') d.emit({ type: 'alarm', step: context.step, detail: verdict.description });
         const r = reduceGate(context.gate, { type: 'alarmPoll', verdict }, gates);
         return { gate: r.state, cause: 'alarm' as const, reason: verdict.description };
       }),
       operatorAbort: assign({ cause: 'operator' as const, reason: 'aborted by an operator' }),
       jumpToLast: assign({ step: lastStep - 1 }),
-      recordTick: assign(({ context, event }) => {
+      recordTick: assign(({ context, event }, params: { replayed: boolean }) => {
         const out = (event as unknown as { output: GateTick }).output;
         const r = reduceGate(context.gate, { type: 'tick', tick: out.tick, compare: out.compare }, gates);
         const now = d.clock.now();
-        const decision = r.rollback ? 'rollback' : stepReady(r.state, now).ready ? 'advance' : 'wait';
-        d.emit({ type: 'tick', step: context.step, at: now, result: out.tick, decision, detail: r.description });
+        // A replayed tick decides only when it is the last one to replay.
+        const more = params.replayed && context.replayLeft > 1;
+        const decision = r.rollback ? 'rollback' : !more && stepReady(r.state, now).ready ? 'advance' : 'wait';
+        d.emit({
+          type: 'tick',
+          step: context.step,
+          at: now,
+          result: out.tick,
+          decision,
+          detail: r.description,
+          ...(params.replayed ? { replayed: true } : {}),
+        });
         return {
           gate: r.state,
-          nextTickAt: nextTickAt(context.nextTickAt, now, gates.intervalMs),
+          ...(params.replayed
+            ? { replayAt: context.replayAt + gates.intervalMs, replayLeft: context.replayLeft - 1 }
+            : { nextTickAt: nextTickAt(context.nextTickAt, now, gates.intervalMs) }),
           ...(r.rollback
             ? { cause: 'gate' as const, reason: `gate failed: ${r.state.rollback?.reason ?? r.description}` }
             : {}),
         };
       }),
+      /** The replay is over: the next live tick is the first one not replayed, now at the earliest. */
+      endReplay: assign(({ context }) => ({
+        nextTickAt: Math.max(context.replayAt, d.clock.now()),
+        replayAt: 0,
+        replayLeft: 0,
+      })),
     },
     guards: {
       allStepsDone: ({ context }) => context.step > lastStep,
       isApproval: ({ context }) => plan.steps[context.step]?.kind === 'approve',
       changesWeights: ({ context }) => plan.steps[context.step]?.changesWeights === true,
       readyToAdvance: ({ context }) => stepReady(context.gate, d.clock.now()).ready,
+      resumed: ({ context }) => context.replayAt > 0,
+      replaying: ({ context }) => context.replayLeft > 0,
+      rollingBack: ({ context }) => context.gate.rollback !== null,
       pausedInApproval: ({ context }) => context.pausedFrom === 'approval',
       pausedInBake: ({ context }) => context.pausedFrom === 'bake',
     },
@@ -264,6 +303,8 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       verifiedAt: 0,
       resumedVerifiedAt: 0,
       nextTickAt: 0,
+      replayAt: 0,
+      replayLeft: 0,
       gate: initialGateState(),
       baseline: undefined,
       pausedFrom: 'bake',
@@ -351,13 +392,11 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         invoke: {
           src: 'verify',
           input: ({ context }) => ({ step: context.step, lastWritten: context.lastWritten }),
-          // A resumed bake keeps its recorded start, once it has been read back.
+          // A resumed bake keeps its recorded start, once it has been read back (and baking replays
+          // what was judged since; it clears resumedVerifiedAt).
           onDone: {
             target: 'baking',
-            actions: assign({
-              verifiedAt: ({ context, event }) => context.resumedVerifiedAt || event.output,
-              resumedVerifiedAt: 0,
-            }),
+            actions: assign({ verifiedAt: ({ context, event }) => context.resumedVerifiedAt || event.output }),
           },
           onError: [
             { guard: ({ event }) => event.error instanceof DriftError, target: 'paused', actions: 'pauseForDrift' },
@@ -381,6 +420,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             ).state,
           nextTickAt: ({ context }) =>
             Math.max(firstOwnVerdictAt(context.verifiedAt, gates.intervalMs, gates.lagMs), d.clock.now()),
+          ...replayOnResume(),
         }),
         invoke: { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
         on: {
@@ -396,8 +436,42 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
           ],
         },
-        initial: 'waiting',
+        initial: 'entered',
         states: {
+          entered: {
+            always: [{ guard: 'resumed', target: 'replayingAlarms' }, { target: 'waiting' }],
+          },
+          // An alarm that fired (even one that cleared again) while no driver ran rolls back.
+          replayingAlarms: {
+            invoke: {
+              src: 'alarmHistory',
+              input: ({ context }) => ({ since: context.verifiedAt }),
+              onDone: [
+                {
+                  guard: ({ event }) => event.output?.outcome === 'fail',
+                  target: '#driver.rollingBack',
+                  actions: 'alarmFired',
+                },
+                { target: 'replayed' },
+              ],
+              // Unreadable: the ticks' own alarm checks see it as inconclusive.
+              onError: { target: 'replayed' },
+            },
+          },
+          replaying: {
+            invoke: {
+              src: 'tick',
+              input: ({ context }) => ({ step: context.step, gate: context.gate, at: context.replayAt }),
+              onDone: { target: 'replayed', actions: { type: 'recordTick', params: { replayed: true } } },
+            },
+          },
+          replayed: {
+            always: [
+              { guard: 'rollingBack', target: '#driver.rollingBack' },
+              { guard: 'replaying', target: 'replaying' },
+              { target: 'judged', actions: 'endReplay' },
+            ],
+          },
           waiting: {
             after: {
               untilTick: { target: 'ticking' },
@@ -408,12 +482,12 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             invoke: {
               src: 'tick',
               input: ({ context }) => ({ step: context.step, gate: context.gate }),
-              onDone: { target: 'judged', actions: 'recordTick' },
+              onDone: { target: 'judged', actions: { type: 'recordTick', params: { replayed: false } } },
             },
           },
           judged: {
             always: [
-              { guard: ({ context }) => context.gate.rollback !== null, target: '#driver.rollingBack' },
+              { guard: 'rollingBack', target: '#driver.rollingBack' },
               { guard: 'readyToAdvance', target: '#driver.advance' },
               { target: 'waiting' },
             ],
@@ -526,6 +600,22 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
 
   function bakeOf(step: number): number {
     return plan.steps[step]?.bakeMs ?? 0;
+  }
+
+  /**
+   * Entering a bake resumed from the record: the ticks to replay (schedule.ts replayTicks), and the
+   * recorded start is used up. A bake this driver started itself replays nothing.
+   */
+  function replayOnResume() {
+    const at = ({ context }: { context: DriverContext }) =>
+      context.resumedVerifiedAt > 0
+        ? replayTicks(context.verifiedAt, bakeOf(context.step), d.clock.now(), gates)
+        : { from: 0, count: 0 };
+    return {
+      replayAt: (a: { context: DriverContext }) => at(a).from,
+      replayLeft: (a: { context: DriverContext }) => at(a).count,
+      resumedVerifiedAt: 0,
+    };
   }
 }
 

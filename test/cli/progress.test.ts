@@ -35,6 +35,20 @@ describe('progress lines', () => {
       '12:04:00 step 2/4 tick 12:01–12:02 fail: target5xxRate green 9% (90/1000) > 2% fail → wait',
     ],
     [
+      {
+        type: 'tick',
+        step: 1,
+        at: T,
+        decision: 'rollback',
+        detail: 'failure 2',
+        replayed: true,
+        result: combineTick({ startMs: T - 240_000, endMs: T - 180_000 }, [
+          { check: 0, type: 'target5xxRate', outcome: 'fail', numbers: {}, description: 'target5xxRate green 9% fail' },
+        ]),
+      },
+      '12:04:00 step 2/4 tick 12:00–12:01 fail: target5xxRate green 9% fail → rollback (replayed after a resume)',
+    ],
+    [
       { type: 'rolledBackTo', step: null, weights: { blue: 1, green: 0 } },
       '12:04:00 rolled back to the start: blue=1 green=0, read back',
     ],

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { type DriverResult, runDriver } from '../../src/engine/driver.ts';
 import type { DriverEvent } from '../../src/engine/events.ts';
 import type { DriverOptions } from '../../src/engine/services.ts';
+import { tickWindow } from '../../src/gates/windows.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
 import type { Plan } from '../../src/plan/plan-types.ts';
 import { loadRolloutFile } from '../../src/spec/index.ts';
@@ -198,6 +199,121 @@ describe('driver', () => {
       run.world.writes.map((w) => Object.values(w.weights)),
       PLAN.steps.slice(2).map((s) => Object.values(s.state.routes[0]!.targetGroups)),
     );
+  });
+
+  describe('a resumed bake replays what the stopped driver would have judged', () => {
+    // The new driver starts at 12:00:30; the dead one verified step 2's write at 11:55:30. Its first
+    // own verdict was due at 11:59:00 (window 11:56–11:57 read after the 2 min lag), the next at 12:00.
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 30);
+    const verifiedAt = t0 - 5 * 60_000;
+    const minute = (m: number) => Date.UTC(2026, 0, 1, 11, m);
+
+    /** A world where a driver died baking step 2 (index 1), its lease lapsed. */
+    function resumedBake(setup: (w: FakeWorld) => void): Run {
+      const clock = new ManualClock(t0);
+      const world = new FakeWorld(PLAN, () => clock.now());
+      const step1 = Object.fromEntries(PLAN.steps[1]!.state.routes.map((r) => [r.route, r.targetGroups]));
+      world.weights.set('web', { ...step1.web });
+      world.record = { rollout: PLAN.name, specHash: HASH, step: 1, phase: 'baking', weights: step1, verifiedAt };
+      world.lease = { holder: 'ops@other/9', expiresAt: t0 - 1 };
+      setup(world);
+      return start({ clock, world0: world });
+    }
+
+    /** Lets the driver run without moving the clock, until `pred` holds: what it does at once. */
+    async function settle(pred: () => boolean): Promise<void> {
+      for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setImmediate(r));
+    }
+
+    /** The driver's result when it ends without the clock moving, else undefined. */
+    async function atOnce(run: Run): Promise<DriverResult | undefined> {
+      let done: DriverResult | undefined;
+      void run.result.then((r) => {
+        done = r;
+      });
+      await settle(() => done !== undefined);
+      return done;
+    }
+
+    const ticks = (run: Run) => run.events.flatMap((e) => (e.type === 'tick' ? [e] : []));
+    const windowStarts = (run: Run) =>
+      ticks(run).map((e) => new Date(e.result.window.startMs).toISOString().slice(11, 16));
+
+    it('GIVEN green failing since the write WHEN a driver resumes THEN it rolls back at once on the replayed ticks', async () => {
+      const asked: number[] = [];
+      const run = resumedBake((w) => {
+        w.tick = (i) => {
+          asked.push(i.now);
+          return fail(i.now);
+        };
+      });
+      const r = await atOnce(run);
+      assert.ok(r, `still running at ${new Date(run.clock.now()).toISOString()}; phases: ${phases(run).join(' → ')}`);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.equal(r.cause, 'gate');
+      assert.equal(run.clock.now(), t0, 'no new minute was needed');
+      assert.deepEqual(asked, [minute(59), minute(60)], 'the ticks the dead driver would have run, in order');
+      assert.deepEqual(windowStarts(run), ['11:56', '11:57']);
+      assert.deepEqual(
+        ticks(run).map((e) => [e.replayed, e.decision]),
+        [
+          [true, 'wait'],
+          [true, 'rollback'],
+        ],
+      );
+      assert.match(r.reason ?? '', /gate failed: .*\(failure 2, failureLimit 1\)/);
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+    });
+
+    it('GIVEN healthy windows while it baked and none since WHEN a driver resumes THEN the replayed pass counts and the next step is written at once', async () => {
+      // The 11:56 window passed (the dead driver would have advanced on it at 11:59); later
+      // windows have too few requests to judge.
+      const run = resumedBake((w) => {
+        w.tick = (i) =>
+          i.stepIndex === 1 && tickWindow(i.now, 60_000, 120_000).endMs > minute(57)
+            ? inconclusive(i.now)
+            : pass(i.now);
+      });
+      await settle(() => run.world.writes.length === 1);
+      assert.deepEqual(run.world.writes[0], {
+        route: 'web',
+        weights: PLAN.steps[2]!.state.routes[0]!.targetGroups,
+        at: t0,
+      });
+      assert.deepEqual(windowStarts(run), ['11:56', '11:57']);
+      assert.ok(ticks(run).every((e) => e.replayed));
+      assert.deepEqual(
+        ticks(run).map((e) => e.result.outcome),
+        ['pass', 'inconclusive'],
+      );
+      assert.equal(ticks(run).at(-1)?.decision, 'advance');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'completed');
+    });
+
+    it('GIVEN an alarm that fired and cleared while no driver ran WHEN a driver resumes THEN it rolls back at once, naming it', async () => {
+      const firedAt = minute(58) + 30_000;
+      const run = resumedBake((w) => {
+        // The alarm poll sees a transition to ALARM only when asked about a span that contains it.
+        w.alarms = (i) => (i.since <= firedAt && firedAt <= i.now ? alarmFiring('edge-p99-latency') : undefined);
+      });
+      const r = await atOnce(run);
+      assert.ok(r, `still running; phases: ${phases(run).join(' → ')}`);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.equal(r.cause, 'alarm');
+      assert.match(r.reason ?? '', /alarm edge-p99-latency/);
+      assert.ok(run.events.some((e) => e.type === 'alarm' && /edge-p99-latency/.test(e.detail)));
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+    });
+
+    it('GIVEN a resumed bake with no window of its own due yet THEN nothing is replayed and it ticks live', async () => {
+      const run = resumedBake((w) => {
+        w.record!.verifiedAt = t0 - 30_000;
+      });
+      const r = await finish(run);
+      assert.equal(r.outcome, 'completed');
+      assert.ok(ticks(run).every((e) => !e.replayed));
+    });
   });
 
   it('GIVEN another driver holds a live lease WHEN run THEN it refuses, naming the holder, and writes nothing', async () => {

@@ -1,10 +1,13 @@
+import type { DriverResult } from '../../engine/driver.ts';
 import { runDriver } from '../../engine/driver.ts';
-import { CutoverError } from '../../errors.ts';
+import { CutoverError, ExitCode } from '../../errors.ts';
 import { createBindingPort } from '../../kube/binding-status.ts';
 import { buildPlan } from '../../plan/plan.ts';
+import type { Plan } from '../../plan/plan-types.ts';
 import { loadRolloutFile } from '../../spec/load.ts';
 import { clockFromEnv } from '../../util/clock.ts';
-import type { CommandContext } from '../context.ts';
+import type { CommandContext, OutputFormat } from '../context.ts';
+import { type DetachedChannel, detachedChannel, errorOf, startDetached } from '../detach.ts';
 import { createDriverPorts, holderName, regionWarning } from '../driver-wiring.ts';
 import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
 
@@ -13,15 +16,38 @@ export interface RunArgs {
   yes: boolean;
   takeOver: boolean;
   forceSpec: boolean;
+  detach: boolean;
+  logFile?: string;
+  /** Global options, passed on to a --detach driver. */
+  output: OutputFormat;
+  logLevel: string;
 }
 
 /**
  * `cutover run FILE`: drives the rollout to its end — completed (0), rolled back by a gate, an
  * alarm or a short preflight (3), aborted by an operator (4). Progress goes to stdout as lines
  * (or one JSON event per line with --output json); a crash or Ctrl-C leaves the state on the
- * routes' tags, and running it again resumes.
+ * routes' tags, and running it again resumes. With --detach the same driver runs in the
+ * background (../detach.ts) and this command exits once it has started.
  */
 export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
+  // Set in a driver that --detach started: it reports to its parent how it goes.
+  const channel = args.detach ? undefined : detachedChannel(ctx.env);
+  try {
+    return await drive(args, ctx, channel);
+  } catch (e) {
+    channel?.failed(e);
+    throw e;
+  }
+}
+
+async function drive(args: RunArgs, ctx: CommandContext, channel: DetachedChannel | undefined): Promise<number> {
+  if (args.logFile !== undefined && !args.detach) {
+    throw new CutoverError('E_USAGE', '--log-file goes with --detach', {
+      value: args.logFile,
+      hint: 'a run in the foreground prints to stdout: redirect it (`> run.log 2>&1`), or add --detach',
+    });
+  }
   const loaded = await loadRolloutFile(args.file);
   ctx.diag(loaded.warnings);
   if (!args.yes && !ctx.out.isTTY) {
@@ -31,6 +57,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   }
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
+  if (args.detach) return detach(args, plan, clock.now(), ctx);
   const { ports, explain, close } = createDriverPorts(
     plan,
     clock,
@@ -53,6 +80,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
       options: { takeOver: args.takeOver, forceSpec: args.forceSpec },
       signal: ctx.signal,
       onEvent: (e) => {
+        channel?.onEvent(e);
         if (json) ctx.out.json({ ...e, time: new Date(clock.now()).toISOString() });
         else {
           const line = progressLine(plan, e, clock.now());
@@ -61,15 +89,55 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
       },
     });
     if (result.outcome === 'failed' && !result.interrupted && result.error) throw await explain(result.error);
-    if (json)
-      ctx.out.json({
-        type: 'result',
-        ...result,
-        error: result.error instanceof Error ? result.error.message : undefined,
-      });
-    else ctx.out.line(summaryLine(plan, result));
-    return exitCodeOf(result);
+    const code = exitCodeOf(result);
+    const shown = { ...result, error: result.error instanceof Error ? result.error.message : undefined };
+    channel?.ended(code, shown);
+    printResult(plan, shown, ctx);
+    return code;
   } finally {
     close();
   }
+}
+
+/** The last thing a run prints: its summary line, or with --output json its result object. */
+function printResult(plan: Plan, r: Omit<DriverResult, 'error'> & { error?: string }, ctx: CommandContext): void {
+  if (ctx.out.format === 'json') ctx.out.json({ type: 'result', ...r });
+  else ctx.out.line(summaryLine(plan, { ...r, error: r.error === undefined ? undefined : new Error(r.error) }));
+}
+
+/**
+ * --detach: starts the driver in the background and reports it once it has started; a driver
+ * that stopped before (lease held, spec changed, …) is reported as the foreground run would be,
+ * with the same exit code.
+ */
+async function detach(args: RunArgs, plan: Plan, now: number, ctx: CommandContext): Promise<number> {
+  const argv = ['--output', args.output, '--log-level', args.logLevel];
+  if (args.takeOver) argv.push('--take-over');
+  if (args.forceSpec) argv.push('--force-spec');
+  const r = await startDetached({ file: args.file, plan, now, logFile: args.logFile, argv }, ctx);
+  if ('type' in r) {
+    if (r.error) throw errorOf(r.error, r.code);
+    if (r.result) printResult(plan, r.result as Omit<DriverResult, 'error'> & { error?: string }, ctx);
+    return r.code;
+  }
+  const at = `step ${Math.min(r.started.step + 1, plan.steps.length)}/${plan.steps.length}`;
+  const where = `${at} ${r.started.phase}${r.started.detail ? `: ${r.started.detail}` : ''}`;
+  ctx.out.result(
+    {
+      type: 'detached',
+      rollout: plan.name,
+      pid: r.pid,
+      logFile: r.logFile,
+      phase: r.started.phase,
+      step: r.started.step,
+    },
+    () =>
+      [
+        `rollout ${plan.name} is running in the background (pid ${r.pid}), now at ${where}`,
+        `log: ${r.logFile}`,
+        `follow it: cutover status ${args.file} --watch   (or: tail -f ${r.logFile})`,
+        `steer it: cutover pause|resume|promote ${args.file}; roll back: cutover abort ${args.file}`,
+      ].join('\n'),
+  );
+  return ExitCode.ok;
 }

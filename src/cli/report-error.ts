@@ -1,0 +1,28 @@
+import { ExitCode, InvalidInputError, isCutoverError, showValue } from '../errors.ts';
+import { printDiagnostics, type Write } from './output.ts';
+
+/**
+ * Prints an error the way its kind deserves and returns the exit code: diagnostics as-is, user
+ * errors without a stack (their own exit code, e.g. 3 rolled back, 4 aborted), anything else as
+ * a bug (exit 1). `debug` (CUTOVER_DEBUG=1) adds the stack.
+ */
+export function reportError(e: unknown, debug: boolean, write: Write): number {
+  if (e instanceof InvalidInputError) {
+    printDiagnostics(write, e.diagnostics);
+    write(`${e.message}\n`);
+    return e.exitCode;
+  }
+  if (isCutoverError(e)) {
+    const got = e.value === undefined ? '' : ` (got ${showValue(e.value)})`;
+    write(`error: ${e.message}${got}\n`);
+    if (e.hint) write(`hint: ${e.hint}\n`);
+    if (debug && e.stack) write(`${e.stack}\n`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  write(
+    `internal error: ${err.message}\nthis is a bug in cutover; please report it with the output of CUTOVER_DEBUG=1\n`,
+  );
+  if (debug && err.stack) write(`${err.stack}\n`);
+  return ExitCode.internal;
+}
