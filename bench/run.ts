@@ -18,3 +18,7 @@ if (!only || only === 'agent') {
   const { benchAgent } = await import('./agent.ts');
   console.log(`\n## agent\n${await benchAgent()}`);
 }
+if (!only || only === 'driver') {
+  const { benchDriver } = await import('./driver.ts');
+  console.log(`\n## driver: time to roll back a 5xx regression, and false rollbacks${await benchDriver()}`);
+}
