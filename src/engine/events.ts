@@ -5,10 +5,29 @@ import type { TickResult } from '../gates/tick.ts';
  * per line. Stable `type` names; times are epoch ms of the driver's clock.
  */
 export type DriverEvent =
-  | { type: 'phase'; phase: DriverPhase; step: number; detail?: string }
+  | {
+      type: 'phase';
+      phase: DriverPhase;
+      step: number;
+      detail?: string;
+      /** The weights last written (or adopted) per route and cluster, once known (a resumed run too). */
+      routes?: Record<string, Record<string, number>>;
+      /** Baking: when the first tick is due and when the bake ends (the step may advance then, given a pass). */
+      nextTickAt?: number;
+      bakeEndsAt?: number;
+    }
   | { type: 'preflight'; step: number; ok: boolean; detail: string }
   | { type: 'shifted'; step: number; weights: Record<string, number>; effective: Record<string, number> }
-  | { type: 'tick'; step: number; at: number; result: TickResult; decision: string; detail: string }
+  | {
+      type: 'tick';
+      step: number;
+      at: number;
+      result: TickResult;
+      decision: string;
+      detail: string;
+      /** When the next tick is due (unless the step advances or rolls back first). */
+      nextTickAt: number;
+    }
   | { type: 'alarm'; step: number; detail: string }
   | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }
   | { type: 'command'; command: string };

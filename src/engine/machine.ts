@@ -231,10 +231,19 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         const r = reduceGate(context.gate, { type: 'tick', tick: out.tick, compare: out.compare }, gates);
         const now = d.clock.now();
         const decision = r.rollback ? 'rollback' : stepReady(r.state, now).ready ? 'advance' : 'wait';
-        d.emit({ type: 'tick', step: context.step, at: now, result: out.tick, decision, detail: r.description });
+        const next = nextTickAt(context.nextTickAt, now, gates.intervalMs);
+        d.emit({
+          type: 'tick',
+          step: context.step,
+          at: now,
+          result: out.tick,
+          decision,
+          detail: r.description,
+          nextTickAt: next,
+        });
         return {
           gate: r.state,
-          nextTickAt: nextTickAt(context.nextTickAt, now, gates.intervalMs),
+          nextTickAt: next,
           ...(r.rollback
             ? { cause: 'gate' as const, reason: `gate failed: ${r.state.rollback?.reason ?? r.description}` }
             : {}),

@@ -5,6 +5,7 @@ import { evaluateCompare5xx } from './compare5xx.ts';
 import type { TargetGroupHealth } from './healthy-targets.ts';
 import { evaluateHealthyTargets } from './healthy-targets.ts';
 import type { MetricReadings } from './metric-results.ts';
+import { clusterTraffic } from './metric-results.ts';
 import { evaluateElb5xxRate, evaluateTarget5xxRate } from './rate-checks.ts';
 import type { CompareAccumulator } from './sequential.ts';
 import { emptyAccumulator } from './sequential.ts';
@@ -27,7 +28,8 @@ export interface TickInputs {
 
 /**
  * Judges the checks `applicable` (indexes into `checks`, e.g. PlanStep.checks) over one tick's
- * inputs. Returns the tick and the compare5xx accumulators to keep for the next tick.
+ * inputs. Returns the tick (with each cluster's traffic per minute, when the metrics were read) and
+ * the compare5xx accumulators to keep for the next tick.
  */
 export function evaluateTick(
   checks: CheckSpec[],
@@ -67,5 +69,6 @@ export function evaluateTick(
     compare[i] = r.accumulator;
     return r.verdict;
   });
-  return { tick: combineTick(inputs.window, verdicts), compare };
+  const traffic = 'error' in inputs.metrics ? undefined : clusterTraffic(inputs.metrics);
+  return { tick: combineTick(inputs.window, verdicts, traffic), compare };
 }

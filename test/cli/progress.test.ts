@@ -22,6 +22,7 @@ describe('progress lines', () => {
         at: T,
         decision: 'wait',
         detail: 'counted as failure 1',
+        nextTickAt: T + 60_000,
         result: combineTick({ startMs: T - 180_000, endMs: T - 120_000 }, [
           {
             check: 0,
