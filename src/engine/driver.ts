@@ -34,7 +34,19 @@ const FINAL_RECORD: Record<DriverOutput['outcome'], RecordedPhase> = {
  * with nothing written.
  */
 export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
-  const deps = depsOf(input);
+  // The split on the routes as far as the driver knows, for phase events: what it last wrote, or
+  // the split a rollback went back to (the machine's lastWritten is the step's, not a rollback's).
+  let known: Record<string, Record<string, number>> | undefined;
+  let seenWritten: RouteWeights | undefined;
+  const onEvent = input.onEvent ?? (() => {});
+  const deps = depsOf({
+    ...input,
+    onEvent: (e) => {
+      if (e.type === 'rolledBackTo')
+        known = Object.fromEntries(input.plan.routes.map((r) => [r.name, { ...e.weights }]));
+      onEvent(e);
+    },
+  });
   const emit = deps.emit;
   const rec = new Recorder(deps);
   const machine = createDriverMachine(deps, rec);
@@ -47,7 +59,11 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
     if (phase !== lastPhase) {
       lastPhase = phase;
       const c = snap.context;
-      const routes = byCluster(input.plan, c.lastWritten);
+      if (c.lastWritten !== seenWritten) {
+        seenWritten = c.lastWritten;
+        known = byCluster(input.plan, c.lastWritten) ?? known;
+      }
+      const routes = known;
       const bakeEndsAt = c.verifiedAt + (input.plan.steps[c.step]?.bakeMs ?? 0);
       emit({
         type: 'phase',

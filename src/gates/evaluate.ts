@@ -24,12 +24,17 @@ export interface TickInputs {
   alarms?: AlarmPoll;
   /** compare5xx accumulators by check index (missing ones start empty). */
   compare: Record<string, CompareAccumulator>;
+  /**
+   * The same series over a longer span ending with the window (the minutes since the previous
+   * read), charted by the live view and judged by nothing. Default: `metrics`.
+   */
+  traffic?: MetricReadings;
 }
 
 /**
  * Judges the checks `applicable` (indexes into `checks`, e.g. PlanStep.checks) over one tick's
- * inputs. Returns the tick (with each cluster's traffic per minute, when the metrics were read) and
- * the compare5xx accumulators to keep for the next tick.
+ * inputs. Returns the tick (with each cluster's traffic per minute, when the metrics were read)
+ * and the compare5xx accumulators to keep for the next tick.
  */
 export function evaluateTick(
   checks: CheckSpec[],
@@ -69,6 +74,7 @@ export function evaluateTick(
     compare[i] = r.accumulator;
     return r.verdict;
   });
-  const traffic = 'error' in inputs.metrics ? undefined : clusterTraffic(inputs.metrics);
+  const read = inputs.traffic ?? inputs.metrics;
+  const traffic = 'error' in read ? undefined : clusterTraffic(read);
   return { tick: combineTick(inputs.window, verdicts, traffic), compare };
 }

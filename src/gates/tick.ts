@@ -12,9 +12,10 @@ export interface TickResult {
   /** `tick 12:03–12:04 fail: target5xxRate green 2% (10/500) > 1% fail; …`. */
   description: string;
   /**
-   * Each cluster's requests and target 5xx per minute of the window, summed over its routes, as
-   * read for the checks (absent when the metrics were not read or could not be). Not judged by
-   * anything: the live view charts them, since a trend reads faster than numbers.
+   * Each cluster's requests and target 5xx per minute, summed over its routes, read in the same
+   * call as the checks' (TickInputs.traffic: the window and the minutes since the previous read;
+   * absent when the metrics were not read or could not be). Judged by nothing: the live view
+   * charts them, since a trend reads faster than numbers.
    */
   traffic?: Record<string, MinuteTraffic[]>;
 }

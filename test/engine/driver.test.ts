@@ -103,6 +103,12 @@ describe('driver', () => {
     const failedTicks = run.events.filter((e) => e.type === 'tick' && e.result.outcome === 'fail');
     assert.equal(failedTicks.length, PLAN.gates.failureLimit + 1);
     assert.equal(run.world.record?.phase, 'rolledBack');
+    // The last phase event tells the split the rollback went back to, not the failed step's.
+    const last = run.events.findLast((e) => e.type === 'phase');
+    assert.deepEqual(last?.type === 'phase' && [last.phase, last.routes], [
+      'rolledBack',
+      { web: { blue: 1, green: 0 } },
+    ]);
     assert.ok(
       !run.world.writes.some(
         (w) => Object.values(w.weights).join() === Object.values(PLAN.steps[2]!.state.routes[0]!.targetGroups).join(),
