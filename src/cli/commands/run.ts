@@ -4,8 +4,9 @@ import { buildPlan } from '../../plan/plan.ts';
 import { loadRolloutFile } from '../../spec/load.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
+import { driverProgress } from '../driver-progress.ts';
 import { createDriverPorts, holderName } from '../driver-wiring.ts';
-import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
+import { exitCodeOf } from '../progress.ts';
 
 export interface RunArgs {
   file: string;
@@ -16,9 +17,10 @@ export interface RunArgs {
 
 /**
  * `cutover run FILE`: drives the rollout to its end — completed (0), rolled back by a gate, an
- * alarm or a short preflight (3), aborted by an operator (4). Progress goes to stdout as lines
- * (or one JSON event per line with --output json); a crash or Ctrl-C leaves the state on the
- * routes' tags, and running it again resumes.
+ * alarm or a short preflight (3), aborted by an operator (4). Progress goes to stdout as the live
+ * view on a terminal, else as lines (or one JSON event per line with --output json; see
+ * driver-progress.ts); a crash or Ctrl-C leaves the state on the routes' tags, and running it
+ * again resumes.
  */
 export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   const loaded = await loadRolloutFile(args.file);
@@ -31,34 +33,24 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
   const { ports, close } = createDriverPorts(plan, clock);
+  const holder = holderName();
+  const progress = await driverProgress(ctx, { plan, clock, holder });
   try {
-    const json = ctx.out.format === 'json';
     const result = await runDriver({
       plan,
       specHash: loaded.hash,
       ports,
       clock,
-      holder: holderName(),
+      holder,
       options: { takeOver: args.takeOver, forceSpec: args.forceSpec },
       signal: ctx.signal,
-      onEvent: (e) => {
-        if (json) ctx.out.json({ ...e, time: new Date(clock.now()).toISOString() });
-        else {
-          const line = progressLine(plan, e, clock.now());
-          if (line) ctx.out.line(line);
-        }
-      },
+      onEvent: (e) => progress.event(e),
     });
     if (result.outcome === 'failed' && !result.interrupted && result.error) throw result.error;
-    if (json)
-      ctx.out.json({
-        type: 'result',
-        ...result,
-        error: result.error instanceof Error ? result.error.message : undefined,
-      });
-    else ctx.out.line(summaryLine(plan, result));
+    progress.finish(result);
     return exitCodeOf(result);
   } finally {
+    progress.close();
     close();
   }
 }
