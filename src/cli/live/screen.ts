@@ -15,7 +15,7 @@ export const MAX_WIDTH = 120;
  * The live view on a terminal: one frame (frame.ts) redrawn in place by log-update, which erases
  * and rewrites only the lines that changed (no escape codes of our own). The frame fits the
  * terminal's width (up to MAX_WIDTH) and height. Ctrl-C (the command's signal) or the end of the
- * run leaves the last frame on the screen and gives the cursor back.
+ * run leaves the last frame on the screen; what follows prints below it.
  */
 class Screen {
   private readonly update;
@@ -27,7 +27,13 @@ class Screen {
     private readonly ctx: CommandContext,
     private readonly now: () => number,
   ) {
-    this.update = createLogUpdate(ctx.out.stream as NodeJS.WriteStream, { defaultWidth: 100, defaultHeight: 40 });
+    // showCursor: hiding it would make log-update (cli-cursor → signal-exit) re-raise SIGINT on
+    // Ctrl-C, killing the process before the driver lets its lease go and prints the summary.
+    this.update = createLogUpdate(ctx.out.stream as NodeJS.WriteStream, {
+      showCursor: true,
+      defaultWidth: 100,
+      defaultHeight: 40,
+    });
     ctx.signal.addEventListener('abort', this.close, { once: true });
   }
 
