@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
+import { requireTool } from '../helpers/cli-tools.ts';
 import { REPO_ROOT, runCliProcess } from '../helpers/run-cli.ts';
 import { redraws, screenOf } from '../helpers/terminal-screen.ts';
 
@@ -29,7 +30,8 @@ interface PtyRun {
 function inPty(args: string[], env: NodeJS.ProcessEnv = {}): PtyRun {
   const { NO_COLOR: _, ...base } = process.env;
   const command = `stty cols ${SIZE.cols} rows ${SIZE.rows}; exec '${process.execPath}' --import tsx '${BIN}' ${args.join(' ')}`;
-  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+  const script = requireTool('script', 'apt-get install -y bsdutils (util-linux script)');
+  const child = spawn(script, ['-q', '-e', '-c', command, '/dev/null'], {
     cwd: REPO_ROOT,
     env: { ...base, ...env, TERM: 'xterm-256color' },
     stdio: ['pipe', 'pipe', 'pipe'],
