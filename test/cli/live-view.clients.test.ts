@@ -123,4 +123,36 @@ describe('the live view on a pseudo-terminal', () => {
     assert.deepEqual(s.routes[0].live, { blue: 19, green: 1 });
     assert.equal(s.lease, null, 'the lease was let go: a new run resumes at once');
   });
+
+  it('GIVEN cutover status --watch in a terminal THEN one screen of what the tags say, redrawn until Ctrl-C (exit 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-pty-'));
+    const sandbox: Sandbox = await startSandbox({ speed: 60, dir: join(dir, 'sbx') });
+    cleanup.push(async () => {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const pty = inPty(['status', 'rollouts/sandbox-web.yaml', '--watch'], sandbox.env);
+    await pty.until('not started');
+    // A second read redraws the same screen (only its clock moves).
+    await pty.until('\x1b[?2026h');
+    const first = pty.raw().length;
+    for (let i = 0; i < 200 && pty.raw().slice(first).indexOf('\x1b[?2026h') < 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    pty.type('\x03');
+    assert.equal(await pty.exited, 0, pty.raw());
+    assert.ok(redraws(pty.raw()).frames >= 2, 'read and drawn twice');
+    const screen = await screenOf(pty.raw(), SIZE);
+    assert.equal(screen.filter((l) => l.startsWith('sandbox-web  ')).length, 1, screen.join('\n'));
+    assert.match(screen[0]!, /^sandbox-web {2}blue → green +no driver$/);
+    assert.match(screen[1]!, /^step –\/4 not started/);
+    assert.match(screen[2]!, /^route web {2}blue {2}█+ +100% {2}weight 100$/);
+    assert.ok(
+      screen.some((l) => /^gates {2}shown by the driver/.test(l)),
+      screen.join('\n'),
+    );
+    assert.ok(
+      screen.some((l) => /^state {2}nothing recorded on the routes/.test(l)),
+      screen.join('\n'),
+    );
+  });
 });
