@@ -79,7 +79,22 @@ describe('live view frames (recorded demo events)', () => {
 });
 
 describe('live view frames: every recorded moment', () => {
-  const all = [...demoViews, ...green5xxViews];
+  /** The same moments with long cluster and route names (more than fits beside the charts). */
+  const longNames = (v: LiveView): LiveView => {
+    const name = (c: string) => `production-${c}-eu-west-1`;
+    const rename = <T>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).map(([k, x]) => [name(k), x]));
+    return {
+      ...v,
+      from: name(v.from),
+      to: name(v.to),
+      clusters: v.clusters.map(name),
+      routes: ['checkout-api-public-listener-443'],
+      weights: v.weights && { 'checkout-api-public-listener-443': rename(v.weights.web ?? {}) },
+      traffic: rename(v.traffic),
+      limits: rename(v.limits),
+    };
+  };
+  const all = [...demoViews, ...green5xxViews, ...demoViews.map(longNames)];
 
   it('GIVEN any width from 60 columns THEN no line is wider, and the frame stays one screen (≤ 22 lines)', () => {
     for (const width of [60, 61, 77, 100, 120]) {

@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { plot } from 'asciichart';
+import { blue, cyan, green, magenta, plot, red, yellow } from 'asciichart';
 import picocolors from 'picocolors';
 import { formatPercent } from '../../spec/percent.ts';
 import type { LiveView } from './model.ts';
@@ -9,16 +9,16 @@ import type { LiveView } from './model.ts';
  * (snapshot tests, the README's screen). Colour is picocolors' (off: plain text, the same
  * characters), the charts are asciichart's; the TTY driver (screen.ts) redraws frames in place.
  *
- *   header        rollout, from → to, who drives, the driver's clock
+ *   header        rollout, from → to, who drives
  *   status        step n/N and phase, every step's share (✓ done, ▶ now, · to come)
  *   routes        a bar per route and cluster: effective percent and ALB weight
  *   gates         the latest tick: each check's verdict with its numbers
  *   traffic       per cluster: requests and target 5xx rate per minute since the start
- *   next          time to the next tick and the bake's end, or what it waits for
+ *   next          time to the next tick and the bake's end, or what it waits for; the driver's clock
  *   log           the latest progress lines
  */
 export interface FrameOptions {
-  /** Columns (at least 60 are used; every line fits in them). */
+  /** Columns: every line fits in them (narrower than MIN_WIDTH: drawn at MIN_WIDTH, and the terminal wraps). */
   width: number;
   color: boolean;
   /** The time the countdowns count from (default: the view's latest event). */
@@ -34,8 +34,8 @@ const CHART_ROWS = 3;
 /** A chart label's columns (`  11k `, ` 2.0% `). */
 const LABEL = 7;
 const CHART_GAP = 3;
-/** Columns a chart takes at least (its title fits above). */
-const MIN_POINTS = 16;
+/** A cluster's name beside its charts is cut to this. */
+const NAME_MAX = 10;
 const PERIOD_MS = 60_000;
 
 type Colors = ReturnType<typeof picocolors.createColors>;
@@ -160,10 +160,9 @@ function clusterPaint(view: LiveView, cluster: string, c: Colors): Paint {
 
 /** The same colour as an escape sequence for asciichart (which paints its own lines). */
 function chartColor(view: LiveView, cluster: string): string {
-  const codes: Record<string, number> = { blue: 34, green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36 };
-  const palette = [36, 32, 35, 33];
-  const code = codes[cluster] ?? palette[view.clusters.indexOf(cluster) % palette.length] ?? 36;
-  return `\x1b[${code}m`;
+  const named: Record<string, string> = { blue, green, red, yellow, magenta, cyan };
+  const palette = [cyan, green, magenta, yellow];
+  return named[cluster] ?? palette[view.clusters.indexOf(cluster) % palette.length] ?? cyan;
 }
 
 const DRIFT = '  DRIFT';
@@ -247,13 +246,14 @@ function trafficLines(view: LiveView, width: number, c: Colors, fit: (...s: Seg[
   if (clusters.length === 0) return [fit(head, ['per minute: no minute read yet', c.dim])];
   // One minute axis for every cluster: the minutes the ticks read, in order.
   const axis = [...new Set(clusters.flatMap((x) => view.traffic[x]!.map((m) => m.startMs)))].sort((a, b) => a - b);
-  const nameCol = Math.max(...clusters.map((x) => x.length)) + 2;
-  // A chart: its labels and axis (LABEL + 1 columns, the first point on the axis), then a column per point.
-  const room = Math.max(MIN_POINTS, Math.floor((width - nameCol - CHART_GAP - 2 * (LABEL + 1)) / 2));
+  const nameCol = Math.max(...clusters.map((x) => x.slice(0, NAME_MAX).length)) + 2;
+  // Two charts side by side, each its labels and axis (LABEL + 1 columns, the first point on the
+  // axis) and a column per point: as many points as the width leaves, minutes averaged beyond.
+  const room = Math.max(4, Math.floor((width - nameCol - CHART_GAP - 2 * (LABEL + 1)) / 2));
   const per = Math.ceil(axis.length / room);
   const buckets: number[][] = [];
   for (let i = 0; i < axis.length; i += per) buckets.push(axis.slice(i, i + per));
-  const chartWidth = LABEL + 1 + Math.max(buckets.length, MIN_POINTS);
+  const chartWidth = LABEL + 1 + room;
   const unit = per === 1 ? 'per minute' : `per minute (${per}-minute averages)`;
   const out = [
     fit(head, [`${unit} since ${hhmm(axis[0]!)} UTC`, c.dim]),
@@ -279,7 +279,7 @@ function trafficLines(view: LiveView, width: number, c: Colors, fit: (...s: Seg[
     const right = chart(rates, Math.max(view.limits[cluster] ?? 0.01, ...rates), rateLabel, color);
     const paint = clusterPaint(view, cluster, c);
     for (let row = 0; row < CHART_ROWS; row++) {
-      const name = row === 0 ? cluster : '';
+      const name = row === 0 ? cluster.slice(0, NAME_MAX) : '';
       const pad = ' '.repeat(chartWidth - left.plain[row]!.length + CHART_GAP);
       out.push(`${paint(name)}${' '.repeat(nameCol - name.length)}${left.rows[row]}${pad}${right.rows[row]}`.trimEnd());
     }
