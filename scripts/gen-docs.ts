@@ -1,13 +1,17 @@
 // Regenerates what is derived from the code:
 // - README's spec reference and schema/rollout.schema.json, from src/spec/rollout-shape.ts;
 // - README's scenario reference and schema/scenario.schema.json, from src/sandbox/scenario/scenario-shape.ts;
-// - README's CLI reference, from `cutover <command> --help` of every command in src/cli/commands.ts.
+// - README's CLI reference, from `cutover <command> --help` of every command in src/cli/commands.ts;
+// - README's demo screen, the live view's last frame of a recorded demo (test/cli/fixtures/demo-events.jsonl).
 // `--check` writes nothing and exits 1 when anything is out of date.
 // Run: node --import tsx scripts/gen-docs.ts [--check]   (npm run gen:docs)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commands } from '../src/cli/commands.ts';
+import { renderFrame } from '../src/cli/live/frame.ts';
+import { parseRecording, replay } from '../src/cli/live/replay.ts';
 import { runCli } from '../src/cli/main.ts';
+import { buildPlan } from '../src/plan/plan.ts';
 import {
   renderScenarioReference,
   SCENARIO_REFERENCE_END,
@@ -15,6 +19,7 @@ import {
   scenarioJsonSchema,
 } from '../src/sandbox/scenario/scenario-docs.ts';
 import { rolloutJsonSchema } from '../src/spec/json-schema.ts';
+import { loadRolloutFile } from '../src/spec/load.ts';
 import { REFERENCE_END, REFERENCE_START, renderSpecReference } from '../src/spec/reference.ts';
 import { isMain } from '../src/util/is-main.ts';
 
@@ -72,10 +77,27 @@ export async function withCliReference(readme: string): Promise<string> {
   return replaceBetween(readme, CLI_START, CLI_END, await renderCliReference());
 }
 
+const SCREEN_START = '<!-- demo-screen:start -->';
+const SCREEN_END = '<!-- demo-screen:end -->';
+/** The recorded `cutover demo --output json` the README's screen is drawn from. */
+export const DEMO_RECORDING = `${root}test/cli/fixtures/demo-events.jsonl`;
+
+/** The live view's last frame of the recorded demo, as a terminal of 100 columns shows it (colour aside). */
+export async function renderDemoScreen(): Promise<string> {
+  const rollout = (await loadRolloutFile(`${root}rollouts/sandbox-web.yaml`)).rollout;
+  const views = replay(buildPlan(rollout), parseRecording(readFileSync(DEMO_RECORDING, 'utf8')), 'demo');
+  const frame = renderFrame(views.at(-1)!, { width: 100, color: false });
+  return `${SCREEN_START}\n\`\`\`text\n${frame}\n\`\`\`\n${SCREEN_END}`;
+}
+
+export async function withDemoScreen(readme: string): Promise<string> {
+  return replaceBetween(readme, SCREEN_START, SCREEN_END, await renderDemoScreen());
+}
+
 if (isMain(import.meta.url)) {
   const readme = readFileSync(readmePath, 'utf8');
   const wanted = {
-    [readmePath]: await withCliReference(withScenarioReference(withReference(readme))),
+    [readmePath]: await withDemoScreen(await withCliReference(withScenarioReference(withReference(readme)))),
     [schemaPath]: schemaFileText(),
     [scenarioSchemaPath]: scenarioSchemaFileText(),
   };

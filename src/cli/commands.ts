@@ -99,9 +99,11 @@ export const commands: CommandEntry[] = [
     command: 'status <file>',
     describe: "Show where a rollout stands: phase, step, live weights per route, the driver's lease, drift",
     builder: (y) =>
-      y
-        .positional('file', { type: 'string', describe: 'rollout YAML file' })
-        .option('watch', { type: 'boolean', default: false, describe: 'print again every 2 seconds until Ctrl-C' }),
+      y.positional('file', { type: 'string', describe: 'rollout YAML file' }).option('watch', {
+        type: 'boolean',
+        default: false,
+        describe: 'read again every 2 seconds until Ctrl-C (in a terminal: one screen, redrawn in place)',
+      }),
     needs: { what: 'a rollout file', example: 'cutover status rollouts/sandbox-web.yaml' },
     stopsOnSignal: true,
     load: () => import('./commands/status.ts'),

@@ -1,13 +1,21 @@
 import type { Logger } from 'pino';
 import type { Diagnostic } from '../errors.ts';
+import type { TextStream } from './io.ts';
 
 export type OutputFormat = 'text' | 'json';
 
 /** Where command results go: stdout, as text for people or JSON for machines. */
 export interface Output {
   readonly format: OutputFormat;
-  /** Whether stdout is a terminal (live progress). */
+  /** Whether stdout is a terminal. */
   readonly isTTY: boolean;
+  /**
+   * Whether progress may be a live view redrawn in place: text output to a terminal, NO_COLOR
+   * unset and TERM not `dumb` (otherwise plain lines, or JSON events with --output json).
+   */
+  readonly live: boolean;
+  /** stdout itself, for the live view (it redraws in place, and reads the terminal's size). */
+  readonly stream: TextStream;
   /** Prints a result: `json` as JSON when --output json, otherwise the text `render` returns. */
   result<T>(data: T, render: (data: T) => string): void;
   /** Prints a line of text (text mode only; ignored with --output json). */

@@ -3,8 +3,10 @@ export interface TextStream {
   write(text: string): unknown;
   /** A terminal (live progress, readable logs)? */
   readonly isTTY?: boolean;
-  /** Terminal width, for help text. */
+  /** Terminal width, for help text and the live view. */
   readonly columns?: number;
+  /** Terminal height (the live view keeps its frame within it). */
+  readonly rows?: number;
 }
 
 /** Everything the CLI takes from its process, so it also runs in-process (tests) with other values. */

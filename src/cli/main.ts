@@ -193,7 +193,7 @@ export function unknownCommand(word: string): string | undefined {
 function makeContext(g: GlobalArgs, io: RunIo, signal: AbortSignal): CommandContext {
   let log: CommandContext['log'] | undefined;
   return {
-    out: createOutput(g.output, io.stdout),
+    out: createOutput(g.output, io.stdout, io.env),
     get log() {
       log ??= createLogger(g.logLevel, io.env, io.stderr);
       return log;

@@ -2,10 +2,17 @@ import { type Diagnostic, formatDiagnostic } from '../errors.ts';
 import type { Output, OutputFormat } from './context.ts';
 import type { TextStream } from './io.ts';
 
-export function createOutput(format: OutputFormat, stream: TextStream = process.stdout): Output {
+export function createOutput(
+  format: OutputFormat,
+  stream: TextStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Output {
+  const isTTY = Boolean(stream.isTTY);
   return {
     format,
-    isTTY: Boolean(stream.isTTY),
+    isTTY,
+    live: format === 'text' && isTTY && colorAllowed(env) && env.TERM !== 'dumb',
+    stream,
     result(data, render) {
       stream.write(format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : ensureNewline(render(data)));
     },

@@ -3,7 +3,7 @@ import type { Plan } from '../plan/plan-types.ts';
 import { type Clock, toXStateClock } from '../util/clock.ts';
 import type { DriverEvent, DriverPhase } from './events.ts';
 import { createDriverMachine, type DriverOutput } from './machine.ts';
-import type { DriverPorts, RecordedPhase } from './ports.ts';
+import type { DriverPorts, RecordedPhase, RouteWeights } from './ports.ts';
 import { DEFAULT_OPTIONS, type DriverDeps, type DriverOptions, Recorder, rollback } from './services.ts';
 
 export interface RunDriverInput {
@@ -34,7 +34,19 @@ const FINAL_RECORD: Record<DriverOutput['outcome'], RecordedPhase> = {
  * with nothing written.
  */
 export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
-  const deps = depsOf(input);
+  // The split on the routes as far as the driver knows, for phase events: what it last wrote, or
+  // the split a rollback went back to (the machine's lastWritten is the step's, not a rollback's).
+  let known: Record<string, Record<string, number>> | undefined;
+  let seenWritten: RouteWeights | undefined;
+  const onEvent = input.onEvent ?? (() => {});
+  const deps = depsOf({
+    ...input,
+    onEvent: (e) => {
+      if (e.type === 'rolledBackTo')
+        known = Object.fromEntries(input.plan.routes.map((r) => [r.name, { ...e.weights }]));
+      onEvent(e);
+    },
+  });
   const emit = deps.emit;
   const rec = new Recorder(deps);
   const machine = createDriverMachine(deps, rec);
@@ -46,7 +58,21 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
     if (phase !== 'loading' && !(phase === 'failed' && lastPhase === 'loading')) leftLoading = true;
     if (phase !== lastPhase) {
       lastPhase = phase;
-      emit({ type: 'phase', phase: phase as DriverPhase, step: snap.context.step, detail: snap.context.reason });
+      const c = snap.context;
+      if (c.lastWritten !== seenWritten) {
+        seenWritten = c.lastWritten;
+        known = byCluster(input.plan, c.lastWritten) ?? known;
+      }
+      const routes = known;
+      const bakeEndsAt = c.verifiedAt + (input.plan.steps[c.step]?.bakeMs ?? 0);
+      emit({
+        type: 'phase',
+        phase: phase as DriverPhase,
+        step: c.step,
+        detail: c.reason,
+        ...(routes ? { routes } : {}),
+        ...(phase === 'baking' ? { nextTickAt: c.nextTickAt, bakeEndsAt } : {}),
+      });
     }
   });
   const done = toPromise(actor);
@@ -103,6 +129,17 @@ function depsOf(input: Omit<RunDriverInput, 'signal'>): DriverDeps {
     options: { ...DEFAULT_OPTIONS, ...input.options },
     emit: input.onEvent ?? (() => {}),
   };
+}
+
+/** Route → cluster → weight of what the driver wrote (keyed by target group ARN), or undefined before it knows. */
+function byCluster(plan: Plan, written: RouteWeights): Record<string, Record<string, number>> | undefined {
+  if (Object.keys(written).length === 0) return undefined;
+  return Object.fromEntries(
+    plan.routes.map((r) => [
+      r.name,
+      Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, written[r.name]?.[tg] ?? 0])),
+    ]),
+  );
 }
 
 function topState(value: unknown): string {

@@ -5,7 +5,17 @@ import type { TickResult } from '../gates/tick.ts';
  * per line. Stable `type` names; times are epoch ms of the driver's clock.
  */
 export type DriverEvent =
-  | { type: 'phase'; phase: DriverPhase; step: number; detail?: string }
+  | {
+      type: 'phase';
+      phase: DriverPhase;
+      step: number;
+      detail?: string;
+      /** The weights last written (or adopted) per route and cluster, once known (a resumed run too). */
+      routes?: Record<string, Record<string, number>>;
+      /** Baking: when the first tick is due and when the bake ends (the step may advance then, given a pass). */
+      nextTickAt?: number;
+      bakeEndsAt?: number;
+    }
   | { type: 'preflight'; step: number; ok: boolean; detail: string }
   | { type: 'shifted'; step: number; weights: Record<string, number>; effective: Record<string, number> }
   | {
@@ -17,6 +27,8 @@ export type DriverEvent =
       detail: string;
       /** A resumed bake judging a window the stopped driver would have judged (its data is still there). */
       replayed?: true;
+      /** When the next tick is due (unless the step advances or rolls back first). */
+      nextTickAt: number;
     }
   | { type: 'alarm'; step: number; detail: string }
   | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }

@@ -7,9 +7,12 @@ import { buildMetricQueries } from '../gates/metric-queries.ts';
 import { type MetricReadings, parseMetricData } from '../gates/metric-results.ts';
 import type { CompareAccumulator } from '../gates/sequential.ts';
 import type { Verdict } from '../gates/verdict.ts';
-import { tickWindow } from '../gates/windows.ts';
+import { floorToPeriod, type MetricWindow, tickWindow } from '../gates/windows.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import type { GatePort, GateTick } from './ports.ts';
+
+/** How far back a tick reads traffic for the live view's chart (after a long approval wait, say). */
+export const TRAFFIC_REACH_MS = 3 * 60 * 60_000;
 
 /**
  * The driver's gates over the AWS read ports: per tick ONE GetMetricData call for every route,
@@ -22,6 +25,8 @@ export class GateEvaluator implements GatePort {
   private readonly alarmNames: string[];
   private readonly alarmChecks: number[];
   private lastAlarmPoll: number;
+  /** Start of the first minute not read yet: the next read reaches back to it, for the live view's chart. */
+  private trafficFrom: number;
 
   constructor(
     private readonly plan: Plan,
@@ -32,6 +37,7 @@ export class GateEvaluator implements GatePort {
     this.alarmChecks = checks.flatMap((c, i) => (c.type === 'alarm' ? [i] : []));
     this.alarmNames = [...new Set(checks.flatMap((c) => (c.type === 'alarm' ? c.names : [])))];
     this.lastAlarmPoll = startedAt;
+    this.trafficFrom = floorToPeriod(startedAt);
   }
 
   async tick(input: {
@@ -44,16 +50,16 @@ export class GateEvaluator implements GatePort {
     const applicable = step?.checks ?? [];
     const window = tickWindow(input.now, gates.intervalMs, gates.lagMs);
     const wanted = new Set(applicable.map((i) => gates.checks[i]!.type));
-    const [metrics, targetHealth, alarms] = await Promise.all([
+    const [read, targetHealth, alarms] = await Promise.all([
       wanted.has('target5xxRate') || wanted.has('elb5xxRate') || wanted.has('compare5xx')
         ? this.readMetrics(window)
-        : Promise.resolve({ error: 'not read' } as const),
+        : Promise.resolve({ metrics: { error: 'not read' } as const }),
       this.readHealth(applicable),
       wanted.has('alarm') ? this.poll(input.now) : Promise.resolve(undefined),
     ]);
     return evaluateTick(gates.checks, applicable, {
       window,
-      metrics,
+      ...read,
       targetHealth,
       ...(alarms ? { alarms } : {}),
       compare: input.compare,
@@ -70,9 +76,18 @@ export class GateEvaluator implements GatePort {
     return verdicts.find((v) => v.outcome === 'fail') ?? verdicts[0];
   }
 
-  private async readMetrics(window: { startMs: number; endMs: number }): Promise<MetricReadings | { error: string }> {
+  /**
+   * The tick's one GetMetricData call. It asks from the first minute not read yet (at most
+   * TRAFFIC_REACH_MS back) to the window's end — the same queries, so the same cost — and the
+   * checks judge only the window's minutes; the rest is traffic for the live view's chart.
+   */
+  private async readMetrics(
+    window: MetricWindow,
+  ): Promise<{ metrics: MetricReadings | { error: string }; traffic?: MetricReadings }> {
     try {
-      const plan = buildMetricQueries(this.plan.routes, window);
+      const from = Math.max(Math.min(this.trafficFrom, window.startMs), window.endMs - TRAFFIC_REACH_MS);
+      const wide = { startMs: from, endMs: window.endMs };
+      const plan = buildMetricQueries(this.plan.routes, wide);
       const queries = plan.request.MetricDataQueries.map((q) => ({
         id: q.Id,
         namespace: q.MetricStat.Metric.Namespace,
@@ -81,19 +96,18 @@ export class GateEvaluator implements GatePort {
         stat: q.MetricStat.Stat,
         periodSec: q.MetricStat.Period,
       }));
-      const series = await this.ports.metrics.queryMetrics(queries, window);
-      return parseMetricData(
-        plan,
-        series.map((s) => ({
-          Id: s.id,
-          Timestamps: s.timestamps,
-          Values: s.values,
-          StatusCode: s.status,
-          Messages: s.messages.map((m) => ({ Value: m })),
-        })),
-      );
+      const series = await this.ports.metrics.queryMetrics(queries, wide);
+      const results = series.map((s) => ({
+        Id: s.id,
+        Timestamps: s.timestamps,
+        Values: s.values,
+        StatusCode: s.status,
+        Messages: s.messages.map((m) => ({ Value: m })),
+      }));
+      this.trafficFrom = window.endMs;
+      return { metrics: parseMetricData({ ...plan, window }, results), traffic: parseMetricData(plan, results) };
     } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+      return { metrics: { error: e instanceof Error ? e.message : String(e) } };
     }
   }
 

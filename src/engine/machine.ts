@@ -254,6 +254,12 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         // A replayed tick decides only when it is the last one to replay.
         const more = params.replayed && context.replayLeft > 1;
         const decision = r.rollback ? 'rollback' : !more && stepReady(r.state, now).ready ? 'advance' : 'wait';
+        // A replay goes on at once; after its last tick, the first live one is due one interval on.
+        const next = params.replayed
+          ? more
+            ? now
+            : Math.max(context.replayAt + gates.intervalMs, now)
+          : nextTickAt(context.nextTickAt, now, gates.intervalMs);
         d.emit({
           type: 'tick',
           step: context.step,
@@ -261,13 +267,14 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           result: out.tick,
           decision,
           detail: r.description,
+          nextTickAt: next,
           ...(params.replayed ? { replayed: true } : {}),
         });
         return {
           gate: r.state,
           ...(params.replayed
             ? { replayAt: context.replayAt + gates.intervalMs, replayLeft: context.replayLeft - 1 }
-            : { nextTickAt: nextTickAt(context.nextTickAt, now, gates.intervalMs) }),
+            : { nextTickAt: next }),
           ...(r.rollback
             ? { cause: 'gate' as const, reason: `gate failed: ${r.state.rollback?.reason ?? r.description}` }
             : {}),

@@ -5,6 +5,7 @@ import { evaluateCompare5xx } from './compare5xx.ts';
 import type { TargetGroupHealth } from './healthy-targets.ts';
 import { evaluateHealthyTargets } from './healthy-targets.ts';
 import type { MetricReadings } from './metric-results.ts';
+import { clusterTraffic } from './metric-results.ts';
 import { evaluateElb5xxRate, evaluateTarget5xxRate } from './rate-checks.ts';
 import type { CompareAccumulator } from './sequential.ts';
 import { emptyAccumulator } from './sequential.ts';
@@ -23,11 +24,17 @@ export interface TickInputs {
   alarms?: AlarmPoll;
   /** compare5xx accumulators by check index (missing ones start empty). */
   compare: Record<string, CompareAccumulator>;
+  /**
+   * The same series over a longer span ending with the window (the minutes since the previous
+   * read), charted by the live view and judged by nothing. Default: `metrics`.
+   */
+  traffic?: MetricReadings;
 }
 
 /**
  * Judges the checks `applicable` (indexes into `checks`, e.g. PlanStep.checks) over one tick's
- * inputs. Returns the tick and the compare5xx accumulators to keep for the next tick.
+ * inputs. Returns the tick (with each cluster's traffic per minute, when the metrics were read)
+ * and the compare5xx accumulators to keep for the next tick.
  */
 export function evaluateTick(
   checks: CheckSpec[],
@@ -67,5 +74,7 @@ export function evaluateTick(
     compare[i] = r.accumulator;
     return r.verdict;
   });
-  return { tick: combineTick(inputs.window, verdicts), compare };
+  const read = inputs.traffic ?? inputs.metrics;
+  const traffic = 'error' in read ? undefined : clusterTraffic(read);
+  return { tick: combineTick(inputs.window, verdicts, traffic), compare };
 }

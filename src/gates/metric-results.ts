@@ -1,4 +1,5 @@
 import type { MetricKey, MetricQueryPlan } from './metric-queries.ts';
+import type { MinuteTraffic } from './tick.ts';
 import type { MetricWindow } from './windows.ts';
 import { PERIOD_MS } from './windows.ts';
 
@@ -111,4 +112,26 @@ export function keysFor(readings: MetricReadings, metric: MetricKey['metric'], c
   return readings.keys.filter(
     (k) => k.metric === metric && (cluster === undefined ? k.targetGroup === undefined : k.cluster === cluster),
   );
+}
+
+/**
+ * Each cluster's requests and target 5xx per minute of the readings' window, summed over its
+ * target groups (every route). A cluster with an unreadable series is left out: a chart shows a
+ * gap rather than a zero that was never read.
+ */
+export function clusterTraffic(readings: MetricReadings): Record<string, MinuteTraffic[]> {
+  const clusters = [...new Set(readings.keys.flatMap((k) => (k.cluster === undefined ? [] : [k.cluster])))];
+  const out: Record<string, MinuteTraffic[]> = {};
+  for (const cluster of clusters) {
+    const requests = minuteTotals(readings, keysFor(readings, 'RequestCount', cluster));
+    const errors = minuteTotals(readings, keysFor(readings, 'HTTPCode_Target_5XX_Count', cluster));
+    if (!requests.ok || !errors.ok) continue;
+    const errorsAt = new Map(errors.minutes);
+    out[cluster] = requests.minutes.map(([startMs, n]) => ({
+      startMs,
+      requests: n,
+      errors: errorsAt.get(startMs) ?? 0,
+    }));
+  }
+  return out;
 }

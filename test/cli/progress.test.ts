@@ -22,6 +22,7 @@ describe('progress lines', () => {
         at: T,
         decision: 'wait',
         detail: 'counted as failure 1',
+        nextTickAt: T + 60_000,
         result: combineTick({ startMs: T - 180_000, endMs: T - 120_000 }, [
           {
             check: 0,
@@ -41,6 +42,7 @@ describe('progress lines', () => {
         at: T,
         decision: 'rollback',
         detail: 'failure 2',
+        nextTickAt: T,
         replayed: true,
         result: combineTick({ startMs: T - 240_000, endMs: T - 180_000 }, [
           { check: 0, type: 'target5xxRate', outcome: 'fail', numbers: {}, description: 'target5xxRate green 9% fail' },

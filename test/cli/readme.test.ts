@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { withCliReference } from '../../scripts/gen-docs.ts';
+import { withCliReference, withDemoScreen } from '../../scripts/gen-docs.ts';
 import { EXIT_CODES } from '../../src/cli/main.ts';
 import { ExitCode } from '../../src/errors.ts';
 import { REPO_ROOT } from '../helpers/run-cli.ts';
@@ -10,6 +10,13 @@ describe('README CLI reference', () => {
   it('matches what `cutover <command> --help` prints for every command (run npm run gen:docs)', async () => {
     const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
     assert.equal(readme, await withCliReference(readme));
+  });
+
+  it("shows the demo's screen: the live view's last frame of the recorded demo (run npm run gen:docs)", async () => {
+    const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
+    assert.equal(readme, await withDemoScreen(readme));
+    const quick = readme.slice(0, readme.indexOf('## Concepts'));
+    assert.match(quick, /```text\nsandbox-web {2}blue → green +driver demo\nstep 4\/4 completed/);
   });
 
   it('starts with the quickstart commands a fresh clone needs', () => {

@@ -106,6 +106,12 @@ describe('driver', () => {
     const failedTicks = run.events.filter((e) => e.type === 'tick' && e.result.outcome === 'fail');
     assert.equal(failedTicks.length, PLAN.gates.failureLimit + 1);
     assert.equal(run.world.record?.phase, 'rolledBack');
+    // The last phase event tells the split the rollback went back to, not the failed step's.
+    const last = run.events.findLast((e) => e.type === 'phase');
+    assert.deepEqual(last?.type === 'phase' && [last.phase, last.routes], [
+      'rolledBack',
+      { web: { blue: 1, green: 0 } },
+    ]);
     assert.ok(
       !run.world.writes.some(
         (w) => Object.values(w.weights).join() === Object.values(PLAN.steps[2]!.state.routes[0]!.targetGroups).join(),
@@ -199,6 +205,31 @@ describe('driver', () => {
       run.world.writes.map((w) => Object.values(w.weights)),
       PLAN.steps.slice(2).map((s) => Object.values(s.state.routes[0]!.targetGroups)),
     );
+    // The live view learns the resumed split and bake from the phase event, with no write to show.
+    const baking = run.events.find((e) => e.type === 'phase' && e.phase === 'baking');
+    assert.deepEqual(baking?.type === 'phase' && [baking.step, baking.routes, baking.bakeEndsAt], [
+      1,
+      { web: { blue: 3, green: 1 } },
+      Date.UTC(2026, 0, 1, 12, 0, 0) + PLAN.steps[1]!.bakeMs,
+    ]);
+  });
+
+  it("GIVEN a run THEN each baking phase and tick says when the next tick is due, and the step's next tick comes then", async () => {
+    const run = start();
+    await finish(run);
+    let due: number | undefined;
+    let checked = 0;
+    for (const e of run.events) {
+      if (e.type === 'phase' && e.phase === 'baking') {
+        assert.ok(e.nextTickAt !== undefined && e.bakeEndsAt !== undefined, JSON.stringify(e));
+        due = e.nextTickAt;
+      } else if (e.type === 'tick') {
+        assert.equal(e.at, due, `tick of step ${e.step + 1}`);
+        due = e.nextTickAt;
+        checked++;
+      } else if (e.type === 'phase') due = undefined;
+    }
+    assert.ok(checked >= PLAN.steps.length, `${checked} ticks checked`);
   });
 
   describe('a resumed bake replays what the stopped driver would have judged', () => {

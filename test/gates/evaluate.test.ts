@@ -68,6 +68,43 @@ describe('evaluateTick', () => {
     assert.deepEqual(compare, {});
   });
 
+  it("GIVEN readable metrics THEN the tick carries each cluster's requests and target 5xx per minute, for the live view", () => {
+    const metrics = webReadings(
+      { tg0_requests: [900, 800], tg0_target5xx: [undefined, 4], tg1_requests: [100, 200], tg1_target5xx: [3] },
+      2,
+    );
+    const { tick } = evaluateTick(checks, [0], {
+      window: { startMs: T0, endMs: T0 + 2 * MIN },
+      metrics,
+      targetHealth: {},
+      compare: {},
+    });
+    assert.deepEqual(tick.traffic, {
+      blue: [
+        { startMs: T0, requests: 900, errors: 0 },
+        { startMs: T0 + MIN, requests: 800, errors: 4 },
+      ],
+      green: [
+        { startMs: T0, requests: 100, errors: 3 },
+        { startMs: T0 + MIN, requests: 200, errors: 0 },
+      ],
+    });
+  });
+
+  it("GIVEN GetMetricData failed, or one cluster's series is unreadable THEN no traffic is made up for it", () => {
+    const failed = evaluateTick(checks, [0], {
+      window,
+      metrics: { error: 'Throttling' },
+      targetHealth: {},
+      compare: {},
+    });
+    assert.equal(failed.tick.traffic, undefined);
+    const metrics = webReadings({ tg0_requests: [900], tg1_requests: [100] });
+    metrics.series.tg1_target5xx = { ok: false, reason: 'status InternalError' };
+    const { tick } = evaluateTick(checks, [0], { window, metrics, targetHealth: {}, compare: {} });
+    assert.deepEqual(Object.keys(tick.traffic ?? {}), ['blue']);
+  });
+
   it('GIVEN no snapshot for the cluster and no alarm poll THEN those checks are inconclusive, not passes', () => {
     const metrics = webReadings({ tg1_requests: [600] });
     const { tick } = evaluateTick(checks, [1, 3], { window, metrics, targetHealth: {}, compare: {} });

@@ -19,15 +19,17 @@ import { parseScenario } from '../../sandbox/scenario/load.ts';
 import { specHash } from '../../spec/hash.ts';
 import { loadRolloutFile, parseRollout } from '../../spec/load.ts';
 import type { CommandContext } from '../context.ts';
+import { driverProgress } from '../driver-progress.ts';
 import { createDriverPorts, LEASE_TTL_MS } from '../driver-wiring.ts';
-import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
+import { exitCodeOf } from '../progress.ts';
 import { untilAborted } from '../until-aborted.ts';
 
 /**
  * `cutover demo` (what `npm start` runs): the whole mission in one process — the sandbox with
  * empty target groups, `cutover bind` of rollouts/sandbox-web.yaml into both clusters, one agent
  * per cluster registering its pods, then `cutover run` from blue to green on the sandbox's
- * accelerated clock. `--fault` shows a safety behaviour instead.
+ * accelerated clock. `--fault` shows a safety behaviour instead. On a terminal the driver's part
+ * is the live view; `--output json` prints the demo's lines as `note` events among the driver's.
  */
 export const FAULTS = {
   'green-5xx': 'green answers 3% 5xx once it carries 25% of the traffic: the gates roll back (exit 3)',
@@ -79,7 +81,8 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
     log: ctx.log,
     ...(args.seed !== undefined ? { seed: Number(args.seed) } : {}),
   });
-  const say = (text: string) => ctx.out.line(text);
+  const progress = await driverProgress(ctx, { plan, clock: sandbox.clock, holder: 'demo' });
+  const say = (text: string) => progress.note(text);
   const agents: Array<{ cluster: AgentCluster; controller: AgentController }> = [];
   const local = { endpoint: sandbox.awsUrl, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } };
   try {
@@ -135,8 +138,7 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
         holder: 'demo',
         signal: ctx.signal,
         onEvent: (e) => {
-          const line = progressLine(plan, e, sandbox.clock.now());
-          if (line) say(line);
+          progress.event(e);
           // The drift demo shows the pause, then an operator's abort (as `cutover abort` sends it).
           if (fault === 'drift' && e.type === 'phase' && e.phase === 'paused') {
             say('demo: the driver paused on drift and wrote nothing; an operator aborts (cutover abort)');
@@ -148,7 +150,7 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
         },
       });
       if (result.outcome === 'failed' && result.error) throw result.error;
-      say(summaryLine(plan, result));
+      progress.finish(result);
       if (args.keep) {
         say(`demo: the sandbox stays up (source ${sandbox.envFile}); Ctrl-C stops it`);
         await untilAborted(ctx.signal);
@@ -159,6 +161,7 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
       operatorClients.destroy();
     }
   } finally {
+    progress.close();
     for (const a of agents) {
       await a.controller.stop();
       await a.cluster.stop();

@@ -8,8 +8,9 @@ import { loadRolloutFile } from '../../spec/load.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext, OutputFormat } from '../context.ts';
 import { type DetachedChannel, detachedChannel, errorOf, startDetached } from '../detach.ts';
+import { driverProgress } from '../driver-progress.ts';
 import { createDriverPorts, holderName, regionWarning } from '../driver-wiring.ts';
-import { exitCodeOf, progressLine, summaryLine } from '../progress.ts';
+import { exitCodeOf, summaryLine } from '../progress.ts';
 
 export interface RunArgs {
   file: string;
@@ -25,10 +26,11 @@ export interface RunArgs {
 
 /**
  * `cutover run FILE`: drives the rollout to its end — completed (0), rolled back by a gate, an
- * alarm or a short preflight (3), aborted by an operator (4). Progress goes to stdout as lines
- * (or one JSON event per line with --output json); a crash or Ctrl-C leaves the state on the
- * routes' tags, and running it again resumes. With --detach the same driver runs in the
- * background (../detach.ts) and this command exits once it has started.
+ * alarm or a short preflight (3), aborted by an operator (4). Progress goes to stdout as the live
+ * view on a terminal, else as lines (or one JSON event per line with --output json; see
+ * driver-progress.ts); a crash or Ctrl-C leaves the state on the routes' tags, and running it
+ * again resumes. With --detach the same driver runs in the background (../detach.ts) and this
+ * command exits once it has started.
  */
 export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   // Set in a driver that --detach started: it reports to its parent how it goes.
@@ -64,37 +66,35 @@ async function drive(args: RunArgs, ctx: CommandContext, channel: DetachedChanne
     undefined,
     createBindingPort(loaded.rollout, ctx.env),
   );
+  const holder = holderName();
+  const progress = await driverProgress(ctx, { plan, clock, holder });
   try {
-    const json = ctx.out.format === 'json';
     const warning = await regionWarning(plan, ctx.env);
     if (warning) {
-      if (json) ctx.out.json({ type: 'warning', message: warning, time: new Date(clock.now()).toISOString() });
-      else ctx.out.line(`warning: ${warning}`);
+      if (ctx.out.format === 'json')
+        ctx.out.json({ type: 'warning', message: warning, time: new Date(clock.now()).toISOString() });
+      else progress.note(`warning: ${warning}`);
     }
     const result = await runDriver({
       plan,
       specHash: loaded.hash,
       ports,
       clock,
-      holder: holderName(),
+      holder,
       options: { takeOver: args.takeOver, forceSpec: args.forceSpec },
       signal: ctx.signal,
       onEvent: (e) => {
         channel?.onEvent(e);
-        if (json) ctx.out.json({ ...e, time: new Date(clock.now()).toISOString() });
-        else {
-          const line = progressLine(plan, e, clock.now());
-          if (line) ctx.out.line(line);
-        }
+        progress.event(e);
       },
     });
     if (result.outcome === 'failed' && !result.interrupted && result.error) throw await explain(result.error);
     const code = exitCodeOf(result);
-    const shown = { ...result, error: result.error instanceof Error ? result.error.message : undefined };
-    channel?.ended(code, shown);
-    printResult(plan, shown, ctx);
+    channel?.ended(code, { ...result, error: result.error instanceof Error ? result.error.message : undefined });
+    progress.finish(result);
     return code;
   } finally {
+    progress.close();
     close();
   }
 }

@@ -30,17 +30,26 @@ export interface RolloutStatus {
   }>;
 }
 
-/** `cutover status FILE [--watch]`: where a rollout stands, from any machine (the routes' tags). */
+/**
+ * `cutover status FILE [--watch]`: where a rollout stands, from any machine (the routes' tags).
+ * --watch reads again every 2 seconds: on a terminal it redraws the live view's screen in place
+ * (phase, steps, a bar per route and cluster, the lease; the gates are the driver's own), else it
+ * prints the status again (plain text, or one JSON document per read with --output json).
+ */
 export async function run(args: StatusArgs, ctx: CommandContext): Promise<number> {
   const loaded = await loadRolloutFile(args.file);
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
   const clients = createAwsClients({ region: plan.region, clock });
   const aws = createAwsPorts(clients, { clock, leaseTtlMs: LEASE_TTL_MS });
+  // On a terminal, --watch redraws one screen in place (the live view); elsewhere it prints again.
+  const screen =
+    args.watch && ctx.out.live ? (await import('../live/screen.ts')).startStatusScreen(ctx, plan, clock) : undefined;
   try {
     for (;;) {
       const status = await readStatus(plan, aws, clock.now());
-      ctx.out.result(status, renderStatus);
+      if (screen) screen.show(status);
+      else ctx.out.result(status, renderStatus);
       if (!args.watch || ctx.signal.aborted) return ExitCode.ok;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 2_000);
@@ -56,6 +65,7 @@ export async function run(args: StatusArgs, ctx: CommandContext): Promise<number
       if (ctx.signal.aborted) return ExitCode.ok;
     }
   } finally {
+    screen?.close();
     clients.destroy();
   }
 }

@@ -1,0 +1,59 @@
+import type { DriverResult } from '../engine/driver.ts';
+import type { DriverEvent } from '../engine/events.ts';
+import type { Plan } from '../plan/plan-types.ts';
+import type { Clock } from '../util/clock.ts';
+import type { CommandContext } from './context.ts';
+import { progressLine, summaryLine } from './progress.ts';
+
+/**
+ * Where a driver's progress goes (`cutover run`, `cutover demo`), in one of three forms chosen
+ * once per command:
+ * - `--output json`: one JSON object per event (`time` added), then `{type: "result", …}`;
+ * - a terminal (text, stdout a TTY, NO_COLOR unset, TERM not dumb): the live view, one screen
+ *   redrawn in place (src/cli/live/), then the summary line below its last frame;
+ * - otherwise (pipes, CI logs, NO_COLOR): plain lines, one per event, then the summary line.
+ */
+export interface DriverProgress {
+  event(e: DriverEvent): void;
+  /** A line of the command's own (the demo's `demo: …`): printed, or shown in the live view's log. */
+  note(text: string): void;
+  /** Prints the outcome: the live view's last frame stays and the summary goes below it. */
+  finish(result: DriverResult): void;
+  /** Leaves the terminal as it is (the last frame stays) before an error is printed; idempotent. */
+  close(): void;
+}
+
+export async function driverProgress(
+  ctx: CommandContext,
+  input: { plan: Plan; clock: Clock; holder: string },
+): Promise<DriverProgress> {
+  const { plan, clock } = input;
+  const stamp = () => new Date(clock.now()).toISOString();
+  if (ctx.out.format === 'json') {
+    return {
+      event: (e) => ctx.out.json({ ...e, time: stamp() }),
+      note: (detail) => ctx.out.json({ type: 'note', detail, time: stamp() }),
+      finish: (result) =>
+        ctx.out.json({
+          type: 'result',
+          ...result,
+          error: result.error instanceof Error ? result.error.message : undefined,
+          time: stamp(),
+        }),
+      close: () => {},
+    };
+  }
+  if (ctx.out.live) {
+    const { startLiveScreen } = await import('./live/screen.ts');
+    return startLiveScreen(ctx, input);
+  }
+  return {
+    event: (e) => {
+      const line = progressLine(plan, e, clock.now());
+      if (line) ctx.out.line(line);
+    },
+    note: (text) => ctx.out.line(text),
+    finish: (result) => ctx.out.line(summaryLine(plan, result)),
+    close: () => {},
+  };
+}
