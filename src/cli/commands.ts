@@ -79,7 +79,10 @@ export const commands: CommandEntry[] = [
           type: 'boolean',
           default: false,
           describe: 'go on from the recorded step although the rollout file changed since it started',
-        }),
+        })
+        .epilogue(
+          'CUTOVER_HOLDER=NAME holds the lease as NAME instead of user@host/pid: give a Kubernetes Job or a CI job a fixed name, and its retry after a kill resumes at once',
+        ),
     needs: { what: 'a rollout file', example: 'cutover run rollouts/sandbox-web.yaml --yes' },
     stopsOnSignal: true,
     load: () => import('./commands/run.ts'),

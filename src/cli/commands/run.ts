@@ -28,6 +28,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
       hint: `review \`cutover plan ${args.file}\`, then run \`cutover run ${args.file} --yes\``,
     });
   }
+  const holder = holderName(ctx.env);
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
   const { ports, close } = createDriverPorts(plan, clock);
@@ -38,7 +39,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
       specHash: loaded.hash,
       ports,
       clock,
-      holder: holderName(),
+      holder,
       options: { takeOver: args.takeOver, forceSpec: args.forceSpec },
       signal: ctx.signal,
       onEvent: (e) => {
