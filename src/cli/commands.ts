@@ -90,7 +90,10 @@ export const commands: CommandEntry[] = [
           type: 'string',
           describe:
             "with --detach: append the driver's output here (default: $XDG_STATE_HOME or ~/.local/state, cutover/<rollout>-<time>.log)",
-        }),
+        })
+        .epilogue(
+          'CUTOVER_HOLDER=NAME holds the lease as NAME instead of user@host/pid: give a Kubernetes Job or a CI job a fixed name, and its retry after a kill resumes at once',
+        ),
     needs: { what: 'a rollout file', example: 'cutover run rollouts/sandbox-web.yaml --yes' },
     stopsOnSignal: true,
     load: () => import('./commands/run.ts'),

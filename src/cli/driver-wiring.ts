@@ -5,6 +5,7 @@ import { TagStatePort } from '../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../aws/index.ts';
 import { GateEvaluator } from '../engine/gate-evaluator.ts';
 import type { BindingPort, DriverPorts } from '../engine/ports.ts';
+import { CutoverError } from '../errors.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import type { Clock } from '../util/clock.ts';
 
@@ -50,8 +51,28 @@ export function createDriverPorts(
   return { ports, explain: (e) => explainAccount(clients, e, arns), close: () => clients.destroy() };
 }
 
-/** Who drives: `user@host/pid`, shown to a second operator whose run is refused. */
-export function holderName(): string {
+/** The longest holder a lease tag keeps (src/aws/state-codec.ts). */
+const MAX_HOLDER_CHARS = 128;
+
+/**
+ * Who drives: `user@host/pid`, shown to a second operator whose run is refused. With
+ * CUTOVER_HOLDER set, that name instead: one that stays the same when the same run starts again
+ * (a Kubernetes Job's next pod, a re-run CI job), so the new process takes over its own lease at
+ * once rather than being refused until a killed process's lease lapses. Two processes under one
+ * name cannot both drive: the lease's generation fences the older one off before its next write.
+ */
+export function holderName(env: NodeJS.ProcessEnv = {}): string {
+  const fixed = env.CUTOVER_HOLDER;
+  if (fixed !== undefined) {
+    const chars = [...fixed].length;
+    if (fixed.trim() === '' || chars > MAX_HOLDER_CHARS) {
+      throw new CutoverError('E_BAD_HOLDER', `CUTOVER_HOLDER must be 1–${MAX_HOLDER_CHARS} characters`, {
+        value: fixed,
+        hint: 'name the run, e.g. job/<namespace>/<job name>, or unset it to hold the lease as user@host/pid',
+      });
+    }
+    return fixed;
+  }
   let user = 'unknown';
   try {
     user = userInfo().username;

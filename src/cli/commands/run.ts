@@ -57,6 +57,7 @@ async function drive(args: RunArgs, ctx: CommandContext, channel: DetachedChanne
       hint: `review \`cutover plan ${args.file}\`, then run \`cutover run ${args.file} --yes\``,
     });
   }
+  const holder = holderName(ctx.env);
   const plan = buildPlan(loaded.rollout);
   const clock = clockFromEnv(ctx.env);
   if (args.detach) return detach(args, plan, clock.now(), ctx);
@@ -66,7 +67,6 @@ async function drive(args: RunArgs, ctx: CommandContext, channel: DetachedChanne
     undefined,
     createBindingPort(loaded.rollout, ctx.env),
   );
-  const holder = holderName();
   const progress = await driverProgress(ctx, { plan, clock, holder });
   try {
     const warning = await regionWarning(plan, ctx.env);

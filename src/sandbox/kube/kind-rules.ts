@@ -81,7 +81,82 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
     }
+  } else if (def.group === 'batch' && def.resource === 'jobs') {
+    defaultJob(obj, old);
   }
+}
+
+/** The labels a Job's server-generated selector relies on (legacy and prefixed forms, as 1.27+ sets). */
+const JOB_NAME_LABELS = ['batch.kubernetes.io/job-name', 'job-name'];
+const JOB_UID_LABELS = ['batch.kubernetes.io/controller-uid', 'controller-uid'];
+
+/**
+ * SetDefaults_Job (pkg/apis/batch/v1/defaults.go): completions and parallelism 1 when both are
+ * unset, backoffLimit 6, completionMode NonIndexed, suspend false, pod failure policy condition
+ * status True, podReplacementPolicy Failed with a pod failure policy (else TerminatingOrFailed),
+ * and the pod template's defaults. The generated selector and its template labels are kept from the
+ * stored Job when an update leaves them out (they are immutable, and the server's own).
+ */
+function defaultJob(obj: Record<string, any>, old: Record<string, any> | undefined): void {
+  obj.spec ??= {};
+  const spec = obj.spec;
+  if (spec.completions == null && spec.parallelism == null) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  }
+  spec.parallelism ??= 1;
+  spec.backoffLimit ??= spec.backoffLimitPerIndex == null ? 6 : 2147483647;
+  spec.completionMode ??= 'NonIndexed';
+  spec.suspend ??= false;
+  for (const rule of Array.isArray(spec.podFailurePolicy?.rules) ? spec.podFailurePolicy.rules : []) {
+    for (const p of Array.isArray(rule?.onPodConditions) ? rule.onPodConditions : []) {
+      if (isPlainObject(p)) p.status ||= 'True';
+    }
+  }
+  spec.podReplacementPolicy ??= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+  if (isPlainObject(spec.template)) {
+    if (spec.template.metadata?.creationTimestamp === null) delete spec.template.metadata.creationTimestamp;
+    if (isPlainObject(spec.template.spec)) defaultPodSpec(spec.template.spec);
+  }
+  // At create, generateJobSelector and the label copy follow (applyCreateDefaults).
+  if (!old) return;
+  if (spec.manualSelector !== true) {
+    spec.selector ??= old.spec?.selector;
+    const oldLabels: Record<string, string> = old.spec?.template?.metadata?.labels ?? {};
+    if (isPlainObject(spec.template)) {
+      spec.template.metadata ??= {};
+      spec.template.metadata.labels ??= {};
+      const labels = spec.template.metadata.labels;
+      for (const k of [...JOB_NAME_LABELS, ...JOB_UID_LABELS]) if (k in oldLabels) labels[k] ??= oldLabels[k];
+    }
+  }
+  copyTemplateLabels(obj);
+}
+
+/** A Job without labels of its own gets its pod template's (SetDefaults_Job). */
+function copyTemplateLabels(job: Record<string, any>): void {
+  const labels = job.spec?.template?.metadata?.labels;
+  if (isPlainObject(labels) && Object.keys(job.metadata?.labels ?? {}).length === 0) {
+    job.metadata.labels = { ...labels };
+  }
+}
+
+/**
+ * The Job strategy's generateSelector (pkg/registry/batch/job/strategy.go), at create unless
+ * `manualSelector: true`: the template gets the job-name and controller-uid labels (the ones it
+ * lacks) and the selector matches the uid, so the Job selects only its own pods.
+ */
+function generateJobSelector(job: Record<string, any>): void {
+  const spec = job.spec;
+  if (spec.manualSelector === true || !isPlainObject(spec.template)) return;
+  spec.template.metadata ??= {};
+  spec.template.metadata.labels ??= {};
+  const labels = spec.template.metadata.labels;
+  for (const k of JOB_NAME_LABELS) labels[k] ??= job.metadata.name;
+  for (const k of JOB_UID_LABELS) labels[k] ??= job.metadata.uid;
+  spec.selector = isPlainObject(spec.selector) ? spec.selector : {};
+  spec.selector.matchLabels ??= {};
+  spec.selector.matchLabels[JOB_UID_LABELS[0]!] ??= job.metadata.uid;
 }
 
 /**
@@ -131,6 +206,10 @@ export function applyCreateDefaults(
   } else if (def.group === '' && def.resource === 'namespaces') {
     obj.status = { phase: 'Active' };
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+  } else if (def.group === 'batch' && def.resource === 'jobs') {
+    generateJobSelector(obj);
+    copyTemplateLabels(obj);
+    obj.status = {};
   } else if (def.resource === 'customresourcedefinitions') {
     obj.status = crdStatus(obj, now);
   }

@@ -59,6 +59,8 @@ const builtins: Builtin[] = [
   ['events.k8s.io', 'v1', 'events', 'Event', true, ['ev'], []],
   ['apps', 'v1', 'deployments', 'Deployment', true, ['deploy'], ['status', 'scale'], ['all']],
   ['apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs'], ['status', 'scale'], ['all']],
+  // Jobs are stored, defaulted and validated as a real server does; no controller runs their pods.
+  ['batch', 'v1', 'jobs', 'Job', true, [], ['status'], ['all']],
   // RBAC objects are stored and served (so `kubectl apply -k deploy/` works); nothing enforces them.
   ['rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false, [], []],
   ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false, [], []],

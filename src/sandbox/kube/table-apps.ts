@@ -3,14 +3,17 @@
  * the real printers (k8s.io/kubernetes pkg/printers/internalversion/printers.go): nodes NAME STATUS
  * ROLES AGE VERSION (wide: INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME);
  * Deployments NAME READY UP-TO-DATE AVAILABLE AGE and ReplicaSets NAME DESIRED CURRENT READY AGE
- * (wide: CONTAINERS IMAGES SELECTOR); Endpoints NAME ENDPOINTS AGE.
+ * (wide: CONTAINERS IMAGES SELECTOR); Jobs NAME STATUS COMPLETIONS DURATION AGE (wide: CONTAINERS
+ * IMAGES SELECTOR); Endpoints NAME ENDPOINTS AGE.
  */
 import type { KubeObject } from './store.ts';
+import { humanDuration } from './table.ts';
 
 type Cell = string | number | boolean;
 export type Printer = {
   columns: Array<[name: string, type: string, priority?: number]>;
-  cells: (o: KubeObject, age: string) => Cell[];
+  /** `now` (ms) for columns that show a running duration. */
+  cells: (o: KubeObject, age: string, now: number) => Cell[];
 };
 
 /** metav1.FormatLabelSelector: requirements sorted by key; `<none>` when empty. */
@@ -56,6 +59,33 @@ function nodeRoles(o: KubeObject): string {
     else if (k === 'kubernetes.io/role' && v) roles.add(v);
   }
   return [...roles].sort().join(',') || '<none>';
+}
+
+const hasCondition = (o: KubeObject, type: string) =>
+  (o.status?.conditions ?? []).some((c: any) => c?.type === type && c?.status === 'True');
+
+/** printers.go printJob: the first of these that holds, else Running. */
+function jobStatus(o: KubeObject): string {
+  if (hasCondition(o, 'Complete')) return 'Complete';
+  if (hasCondition(o, 'Failed')) return 'Failed';
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  if (hasCondition(o, 'Suspended')) return 'Suspended';
+  if (hasCondition(o, 'FailureTarget')) return 'FailureTarget';
+  return 'Running';
+}
+
+function jobCompletions(o: KubeObject): string {
+  const succeeded = o.status?.succeeded ?? 0;
+  if (o.spec?.completions != null) return `${succeeded}/${o.spec.completions}`;
+  const parallelism = o.spec?.parallelism;
+  return parallelism != null && parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+}
+
+function jobDuration(o: KubeObject, now: number): string {
+  const start = o.status?.startTime;
+  if (!start) return '';
+  const end = o.status?.completionTime ? Date.parse(o.status.completionTime) : now;
+  return humanDuration(end - Date.parse(start));
 }
 
 const address = (o: KubeObject, type: string) =>
@@ -127,6 +157,17 @@ export const appsPrinters: Record<string, Printer> = {
       age,
       ...wide(o),
     ],
+  },
+  'batch/jobs': {
+    columns: [
+      ['Name', 'string'],
+      ['Status', 'string'],
+      ['Completions', 'string'],
+      ['Duration', 'string'],
+      ['Age', 'string'],
+      ...WIDE_COLUMNS,
+    ],
+    cells: (o, age, now) => [o.metadata.name, jobStatus(o), jobCompletions(o), jobDuration(o, now), age, ...wide(o)],
   },
   'apps/replicasets': {
     columns: [

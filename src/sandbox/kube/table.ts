@@ -233,7 +233,7 @@ export function printerFor(def: ResourceDef, now: number): { columns: TableColum
     row: (o) => {
       const age = humanDuration(now - Date.parse(o.metadata.creationTimestamp ?? new Date(now).toISOString()));
       return p
-        .cells(o, age)
+        .cells(o, age, now)
         .map((c, i) =>
           p.columns[i]?.[1] === 'date' && typeof c === 'string' && c ? humanDuration(now - Date.parse(c)) : c,
         );

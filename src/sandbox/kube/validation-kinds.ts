@@ -1,11 +1,13 @@
 /**
  * Per-kind validation rules: pods need containers, Deployments/ReplicaSets a selector matching
- * their template (validation-workloads.ts), ConfigMaps hold at most 1 MiB, Events follow
+ * their template (validation-workloads.ts), Jobs a restart policy and pod failure policy a real
+ * server accepts (validation-jobs.ts), ConfigMaps hold at most 1 MiB, Events follow
  * the legacy and events.k8s.io/v1 rules (pkg/apis/core/validation/events.go), CRDs need a dotted
  * group, matching names and one storage version.
  */
 import { fieldInvalid, fieldRequired, type StatusCause } from './errors.ts';
 import type { ResourceDef } from './resources.ts';
+import { jobCauses } from './validation-jobs.ts';
 import { workloadCauses } from './validation-workloads.ts';
 
 /** core.MaxSecretSize: the sum of a ConfigMap's `data` and `binaryData` values. */
@@ -22,6 +24,7 @@ export function kindCauses(def: ResourceDef, obj: Record<string, any>): StatusCa
   if (def.group === 'apps' && (def.resource === 'deployments' || def.resource === 'replicasets')) {
     return workloadCauses(obj);
   }
+  if (def.group === 'batch' && def.resource === 'jobs') return jobCauses(obj);
   if (def.resource === 'events') return eventCauses(def, obj);
   if (def.resource === 'customresourcedefinitions') return crdCauses(obj);
   return [];
