@@ -200,6 +200,15 @@ export const commands: CommandEntry[] = [
         .option('leader-election-namespace', {
           type: 'string',
           describe: 'namespace of the Lease (default: POD_NAMESPACE, else cutover-system)',
+        })
+        .option('webhook-port', {
+          type: 'number',
+          describe:
+            'serve the readiness-gate mutating webhook (HTTPS, POST /mutate-v1-pod) on this port, from every replica (default: CUTOVER_WEBHOOK_PORT; unset: no webhook)',
+        })
+        .option('webhook-cert-dir', {
+          type: 'string',
+          describe: "the webhook's tls.crt and tls.key, re-read when they change (default: CUTOVER_WEBHOOK_CERT_DIR)",
         }),
     stopsOnSignal: true,
     load: () => import('./commands/agent.ts'),

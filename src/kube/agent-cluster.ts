@@ -16,6 +16,7 @@ import {
 import type { BindingObject } from '../agent/binding-spec.ts';
 import type { ClusterView, OwnershipStore } from '../agent/ports.ts';
 import type { PodInfo } from '../agent/types.ts';
+import type { WebhookView } from '../agent/webhook.ts';
 import type { Clock } from '../util/clock.ts';
 import { nodeInfo, podInfo, serviceInfo, sliceInfo } from './convert.ts';
 
@@ -76,6 +77,7 @@ export class AgentCluster {
   readonly nodes: Cache<V1Node>;
   private stopped = false;
   private eventSeq = 0;
+  private readonly started = new Set<ChangeKind>();
 
   constructor(private readonly o: AgentClusterOptions) {
     const { kc, api } = o;
@@ -107,13 +109,42 @@ export class AgentCluster {
     this.wire('node', this.nodes);
   }
 
-  async start(): Promise<void> {
-    await Promise.all([this.bindings, this.services, this.slices, this.pods, this.nodes].map((i) => i.start()));
+  /**
+   * Lists and watches (resolves once listed). `kinds` starts only those informers — a standby
+   * replica serving the webhook needs bindings and Services, not every pod of the cluster — and a
+   * later call starts the rest; informers already started are left alone.
+   */
+  async start(kinds: readonly ChangeKind[] = ['binding', 'service', 'slice', 'pod', 'node']): Promise<void> {
+    const todo = kinds.filter((k) => !this.started.has(k));
+    for (const k of todo) this.started.add(k);
+    await Promise.all(todo.map((k) => this.informer(k).start()));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([this.bindings, this.services, this.slices, this.pods, this.nodes].map((i) => i.stop()));
+    await Promise.all([...this.started].map((k) => this.informer(k).stop()));
+  }
+
+  private informer(kind: ChangeKind): Cache<KubernetesObject> {
+    const all: Record<ChangeKind, Cache<any>> = {
+      binding: this.bindings,
+      service: this.services,
+      slice: this.slices,
+      pod: this.pods,
+      node: this.nodes,
+    };
+    return all[kind];
+  }
+
+  /** What the readiness-gate webhook reads: bindings and Service selectors, from the caches. */
+  webhookView(): WebhookView {
+    return {
+      bindings: (ns) => this.bindings.list(ns) as BindingObject[],
+      serviceSelector: (ns, name) => {
+        const s = this.services.get(name, ns);
+        return s ? { ...(s.spec?.selector ?? {}) } : undefined;
+      },
+    };
   }
 
   private wire<T extends KubernetesObject>(kind: ChangeKind, inf: Cache<T>): void {

@@ -133,6 +133,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         clock: world.clock,
         tls: { cert: tls.certPem, key: tls.keyPem },
         token,
+        admission: c.admission,
         beforeRequest: sync,
         // The request has brought the world to the clock's time (beforeRequest) before faults are asked.
         faults: new KubeFaults(

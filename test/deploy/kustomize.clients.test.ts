@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
@@ -58,6 +58,52 @@ describe('deploy/ with kubectl', () => {
         ].sort(),
         k,
       );
+    }
+  });
+
+  it('builds an overlay with the webhook components: cert-manager objects, the Service, the configuration and the patched Deployment', async () => {
+    // As an operator adds them to their overlay (kustomize wants relative paths).
+    const overlay = mkdtempSync(join(tmpdir(), 'cutover-webhook-overlay-'));
+    try {
+      const rel = (p: string) => relative(overlay, join(REPO_ROOT, p));
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          'resources:',
+          `  - ${rel('deploy/overlays/blue')}`,
+          'components:',
+          `  - ${rel('deploy/webhook')}`,
+          `  - ${rel('deploy/webhook/elbv2-label')}`,
+          '',
+        ].join('\n'),
+      );
+      const { stdout } = await run(kubectl, ['kustomize', overlay]);
+      const docs = parseAllDocuments(stdout).map((d) => d.toJSON());
+      const of = (kind: string) => docs.filter((d) => d.kind === kind);
+      assert.deepEqual(
+        ['Certificate', 'Issuer', 'Service', 'MutatingWebhookConfiguration'].map((k) => of(k).length),
+        [1, 1, 1, 1],
+      );
+      const [mwc] = of('MutatingWebhookConfiguration');
+      assert.deepEqual(
+        mwc.webhooks.map((w: { namespaceSelector: { matchLabels: Record<string, string> } }) =>
+          Object.keys(w.namespaceSelector.matchLabels),
+        ),
+        [['cutover.dev/readiness-gate-inject'], ['elbv2.k8s.aws/pod-readiness-gate-inject']],
+      );
+      assert.equal(mwc.metadata.annotations['cert-manager.io/inject-ca-from'], 'cutover-system/cutover-agent-webhook');
+      const [dep] = of('Deployment');
+      const c = dep.spec.template.spec.containers[0];
+      assert.ok(c.args.includes('--cluster-name=blue'), 'the overlay’s args are kept');
+      assert.equal(c.env.find((e: { name: string }) => e.name === 'CUTOVER_WEBHOOK_PORT').value, '9443');
+      assert.deepEqual(
+        dep.spec.template.spec.volumes.map((v: { secret?: { secretName: string } }) => v.secret?.secretName),
+        [of('Certificate')[0].spec.secretName],
+      );
+    } finally {
+      rmSync(overlay, { recursive: true, force: true });
     }
   });
 

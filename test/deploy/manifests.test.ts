@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { INJECT_LABEL, WEBHOOK_PATH } from '../../src/agent/webhook.ts';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.ts';
 
 const DEPLOY = join(REPO_ROOT, 'deploy');
@@ -52,6 +53,50 @@ describe('deploy/ manifests', () => {
       (r) => r.resources.includes('pods') && r.verbs.some((v) => ['patch', 'update', 'create'].includes(v)),
     );
     assert.deepEqual(podWrites, [], 'pods are read; only pods/status is written (the readiness gate)');
+  });
+});
+
+describe('deploy/webhook: the readiness-gate webhook component', () => {
+  const [mwc] = docs('webhook/mutatingwebhookconfiguration.yaml');
+  const [service] = docs('webhook/service.yaml');
+  const [, certificate] = docs('webhook/certificate.yaml');
+  const patch = docs('webhook/deployment-patch.yaml')[0];
+  const [deployment] = docs('agent/deployment.yaml');
+  const hook = mwc.webhooks[0];
+
+  it('sends pod CREATEs of labelled namespaces to the agent’s Service port, at the path it serves', () => {
+    assert.deepEqual(hook.rules, [
+      { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], scope: 'Namespaced' },
+    ]);
+    assert.deepEqual(hook.namespaceSelector.matchLabels, { [INJECT_LABEL]: 'enabled' });
+    assert.equal(hook.clientConfig.service.path, WEBHOOK_PATH);
+    assert.equal(hook.clientConfig.service.name, service.metadata.name);
+    assert.equal(hook.clientConfig.service.namespace, service.metadata.namespace);
+    assert.equal(hook.clientConfig.service.port, service.spec.ports[0].port);
+    const agentPort = patch.spec.template.spec.containers[0].ports[0];
+    assert.equal(service.spec.ports[0].targetPort, agentPort.name);
+    const env = Object.fromEntries(
+      patch.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    assert.equal(Number(env.CUTOVER_WEBHOOK_PORT), agentPort.containerPort);
+    assert.equal(env.CUTOVER_WEBHOOK_CERT_DIR, patch.spec.template.spec.containers[0].volumeMounts[0].mountPath);
+  });
+
+  it('selects the agent’s pods with its Service, excludes them from injection, and certifies the Service’s name', () => {
+    const podLabels = deployment.spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(podLabels[k], v);
+    const excluded = hook.objectSelector.matchExpressions[0];
+    assert.equal(excluded.operator, 'NotIn');
+    assert.ok(excluded.values.includes(podLabels[excluded.key]), 'the agent can start even in a labelled namespace');
+    assert.ok(
+      certificate.spec.dnsNames.includes(`${service.metadata.name}.${service.metadata.namespace}.svc`),
+      'the name the API server verifies',
+    );
+    assert.equal(
+      mwc.metadata.annotations['cert-manager.io/inject-ca-from'],
+      `${certificate.metadata.namespace}/${certificate.metadata.name}`,
+    );
+    assert.equal(patch.spec.template.spec.volumes[0].secret.secretName, certificate.spec.secretName);
   });
 });
 

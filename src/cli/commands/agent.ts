@@ -1,6 +1,7 @@
 import { AgentController } from '../../agent/controller.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import type { TargetGroupPort } from '../../agent/ports.ts';
+import { admitPod, WEBHOOK_PATH } from '../../agent/webhook.ts';
 import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
 import { type AwsClients, createAwsClients } from '../../aws/index.ts';
 import { CutoverError } from '../../errors.ts';
@@ -9,6 +10,7 @@ import { installBindingCrds } from '../../kube/crds.ts';
 import { loadKubeConfig } from '../../kube/kubeconfig.ts';
 import { campaign } from '../../kube/leader.ts';
 import { type OpsServer, startOpsServer } from '../../kube/ops-server.ts';
+import { checkCertPair, startWebhookServer, type WebhookServer } from '../../kube/webhook-server.ts';
 import { parseDuration } from '../../spec/duration.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
@@ -27,6 +29,8 @@ export interface AgentArgs {
   opsAddr?: string;
   leaderElect: boolean;
   leaderElectionNamespace?: string;
+  webhookPort?: number;
+  webhookCertDir?: string;
 }
 
 /** `cutover agent`: reconciles TargetGroupBindings of one cluster until interrupted. */
@@ -40,17 +44,24 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   }
   const resyncMs = parseDuration(args.resync);
   const healthRefreshMs = args.healthRefresh === '0' ? 0 : parseDuration(args.healthRefresh);
+  const webhook = webhookSettings(args, ctx.env);
   const clock = clockFromEnv(ctx.env);
   const kc = loadKubeConfig(args.context, ctx.env);
   if (args.installCrds) await installBindingCrds(kc, api);
   const elb = agentElbClient(region);
   let controller: AgentController | undefined;
+  // Changes reach the controller only once this replica reconciles and starts every informer: the
+  // webhook's caches (bindings, Services) may run earlier — on a standby, or before the pod and
+  // slice caches are listed — and must not trigger a reconcile on half-filled caches.
+  let reconciling = false;
   const log = ctx.log.child({ cluster: args.clusterName });
   const cluster = new AgentCluster({
     kc,
     api,
     clock,
-    onChange: (kind, ns, obj) => controller?.changed(kind, ns, obj.metadata?.name ?? ''),
+    onChange: (kind, ns, obj) => {
+      if (reconciling) controller?.changed(kind, ns, obj.metadata?.name ?? '');
+    },
     onError: (what, e) => log.warn({ msg: 'watch failed; restarting', what, err: e }),
   });
   const metrics = new AgentMetrics();
@@ -81,7 +92,41 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     },
   });
   let synced = false;
-  const ops = args.opsAddr ? await startOps(args.opsAddr, () => synced, metrics) : undefined;
+  let hookSynced = false;
+  // Ready when this replica does its part: reconciling (every cache synced), or — a standby with
+  // the webhook on — answering admissions (bindings and Services synced), so the webhook's
+  // Service sends admission calls to every replica, not only the leader.
+  const ops = args.opsAddr ? await startOps(args.opsAddr, () => synced || hookSynced, metrics) : undefined;
+  let hook: WebhookServer | undefined;
+  if (webhook) {
+    await cluster.start(['binding', 'service']);
+    hookSynced = true;
+    const hookLog = log.child({ component: 'webhook' });
+    hook = await startWebhookServer({
+      host: '0.0.0.0',
+      port: webhook.port,
+      certDir: webhook.certDir,
+      path: WEBHOOK_PATH,
+      admit: (review) =>
+        admitPod(
+          review,
+          cluster.webhookView(),
+          { apiVersion: `${api.group}/${api.version}`, namespaces: args.namespace ?? [] },
+          hookLog,
+        ),
+      onReload: (r) =>
+        r.ok
+          ? hookLog.info({ msg: 'webhook certificate reloaded', certDir: webhook.certDir })
+          : hookLog.warn({
+              msg: 'webhook certificate not reloaded; serving the previous one',
+              certDir: webhook.certDir,
+              err: r.err,
+            }),
+    });
+    ctx.out.line(
+      `agent ${args.clusterName}: readiness-gate webhook on ${hook.url}${WEBHOOK_PATH} (certificate from ${webhook.certDir})`,
+    );
+  }
   const leadership = args.leaderElect
     ? campaign({
         kc,
@@ -96,10 +141,13 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     const led = await Promise.race([leadership.acquired.then(() => true), untilAborted(ctx.signal).then(() => false)]);
     if (!led) {
       await leadership.stop();
+      await hook?.close();
+      await cluster.stop();
       await ops?.close();
       return 0;
     }
   }
+  reconciling = true;
   await cluster.start();
   synced = true;
   controller.start();
@@ -112,6 +160,7 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
     leadership?.lost ?? new Promise<never>(() => {}),
   ]);
   await controller.stop();
+  await hook?.close();
   await cluster.stop();
   await leadership?.stop();
   await ops?.close();
@@ -125,6 +174,45 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   for (const c of roleClients) c.destroy();
   ctx.out.line(`agent ${args.clusterName}: stopped`);
   return 0;
+}
+
+/**
+ * The webhook's port and certificate directory: the flags, else CUTOVER_WEBHOOK_PORT and
+ * CUTOVER_WEBHOOK_CERT_DIR (what deploy/webhook sets, so it works whatever args an overlay
+ * gives the container). No port: no webhook. The certificate pair is read here, so a missing or
+ * unreadable one stops the agent before it starts anything.
+ */
+function webhookSettings(args: AgentArgs, env: NodeJS.ProcessEnv): { port: number; certDir: string } | undefined {
+  const raw = args.webhookPort ?? (env.CUTOVER_WEBHOOK_PORT ? Number(env.CUTOVER_WEBHOOK_PORT) : undefined);
+  const certDir = args.webhookCertDir ?? env.CUTOVER_WEBHOOK_CERT_DIR;
+  if (raw === undefined) {
+    if (args.webhookCertDir !== undefined) {
+      throw new CutoverError('E_USAGE', '--webhook-cert-dir needs --webhook-port', {
+        hint: 'e.g. --webhook-port 9443 --webhook-cert-dir /etc/cutover/webhook-certs',
+      });
+    }
+    return undefined;
+  }
+  if (!Number.isInteger(raw) || raw < 0 || raw > 65535) {
+    throw new CutoverError('E_USAGE', '--webhook-port must be a port number from 0 to 65535', {
+      value: args.webhookPort ?? env.CUTOVER_WEBHOOK_PORT,
+      hint: 'e.g. 9443 (0: any free port)',
+    });
+  }
+  if (!certDir) {
+    throw new CutoverError('E_USAGE', 'the webhook needs --webhook-cert-dir', {
+      hint: 'a directory holding tls.crt and tls.key (a kubernetes.io/tls Secret mounted as a volume)',
+    });
+  }
+  try {
+    checkCertPair(certDir);
+  } catch (e) {
+    throw new CutoverError('E_USAGE', `no usable certificate in --webhook-cert-dir: ${(e as Error).message}`, {
+      value: certDir,
+      hint: 'the directory needs tls.crt (PEM certificate, with its chain) and tls.key (its PEM private key)',
+    });
+  }
+  return { port: raw, certDir };
 }
 
 async function startOps(addr: string, ready: () => boolean, metrics: AgentMetrics): Promise<OpsServer> {

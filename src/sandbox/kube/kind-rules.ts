@@ -7,6 +7,7 @@ import { DecodeFailure, decodeTimes } from './decode-times.ts';
 import { badRequest } from './errors.ts';
 import { isPlainObject } from './json-util.ts';
 import type { PrinterColumn, ResourceDef } from './resources.ts';
+import { defaultWebhookConfiguration, WEBHOOK_CONFIGS } from './webhook-config.ts';
 
 /**
  * Decode-time checks of a request body (timestamps, see decode-times.ts): a body that does not
@@ -61,6 +62,8 @@ export function applyDefaults(def: ResourceDef, obj: Record<string, any>, old: R
     if (obj.spec.finalizers.length === 0) delete obj.spec.finalizers;
   } else if (def.group === '' && def.resource === 'secrets') {
     obj.type ||= 'Opaque';
+  } else if (def.group === WEBHOOK_CONFIGS.group && def.resource === WEBHOOK_CONFIGS.resource) {
+    defaultWebhookConfiguration(obj);
   } else if (def.group === 'apps' && (def.resource === 'deployments' || def.resource === 'replicasets')) {
     obj.spec ??= {};
     const spec = obj.spec;

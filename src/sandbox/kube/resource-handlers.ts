@@ -3,12 +3,15 @@
  * with pagination (limit/continue), Table output, dryRun and field managers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type MutatingAdmission, SANDBOX_ADMIN } from './admission.ts';
 import { badRequest, KubeStatusError, methodNotAllowed } from './errors.ts';
 import { bodyType, parseBody, patchTypeOf, queryFlag, queryInt, readBody, sendJson, wantsTable } from './http-io.ts';
-import { isPlainObject } from './json-util.ts';
+import { clone, isPlainObject } from './json-util.ts';
+import { applyDefaults } from './kind-rules.ts';
 import type { ResourceRequest } from './request-path.ts';
 import { apiVersionOf, type ResourceDef } from './resources.ts';
 import { type ClusterStore, type DeleteOptions, groupResource, type KubeObject } from './store.ts';
+import { NAMESPACES } from './store-create.ts';
 import { type IncludeObject, printerFor, tableRow } from './table.ts';
 import type { WatchHub } from './watch.ts';
 
@@ -59,6 +62,7 @@ export class ResourceHandlers {
   constructor(
     private readonly store: ClusterStore,
     private readonly watches: WatchHub,
+    private readonly admission: MutatingAdmission,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, r: ResourceRequest, q: URLSearchParams, verb: string) {
@@ -215,7 +219,30 @@ export class ResourceHandlers {
     if (r.name || r.subresource) throw methodNotAllowed();
     if (r.def.namespaced && !r.namespace) throw methodNotAllowed();
     const body = await this.objectBody(req, r);
-    const created = this.store.create(r.def, body, writeOpts(req, q));
+    const opts = writeOpts(req, q);
+    // Mutating admission sees the object decoded and defaulted, before a generated name, a uid or
+    // validation (those come with the create itself, as on a real server).
+    const candidate = clone(body);
+    applyDefaults(r.def, candidate, undefined);
+    const attrs = {
+      operation: 'CREATE' as const,
+      def: r.def,
+      namespace: r.def.namespaced ? r.namespace : r.def.resource === 'namespaces' ? candidate.metadata.name : undefined,
+      object: candidate,
+      dryRun: opts.dryRun === true,
+      userInfo: SANDBOX_ADMIN,
+      fieldManager: opts.fieldManager,
+    };
+    let input = body;
+    // A namespace that does not exist (or is going away) refuses the create before any webhook is
+    // called (the NamespaceLifecycle plugin runs first): the store's create reports it.
+    const nsMissing = r.def.namespaced && !this.store.get(NAMESPACES, undefined, r.namespace!);
+    if (!nsMissing && this.admission.wouldCall(attrs)) {
+      const admitted = await this.admission.admit(attrs);
+      for (const w of admitted.warnings) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`);
+      input = admitted.object;
+    }
+    const created = this.store.create(r.def, input, opts);
     this.sendObject(req, res, 201, r.def, created, q);
   }
 

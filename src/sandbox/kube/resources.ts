@@ -66,6 +66,16 @@ const builtins: Builtin[] = [
   ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false, [], []],
   ['rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true, [], []],
   ['rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true, [], []],
+  // Called for pod creates and every create over HTTP (admission.ts).
+  [
+    'admissionregistration.k8s.io',
+    'v1',
+    'mutatingwebhookconfigurations',
+    'MutatingWebhookConfiguration',
+    false,
+    [],
+    [],
+  ],
   [
     'apiextensions.k8s.io',
     'v1',

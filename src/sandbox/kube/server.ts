@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Clock } from '../../util/clock.ts';
+import { MutatingAdmission } from './admission.ts';
 import {
   apiGroup,
   apiGroupList,
@@ -42,6 +43,11 @@ export interface KubeApiServerOptions {
   faults?: KubeFaults;
   /** Clock time between BOOKMARK events on watches that allow them. Default 60 s. */
   bookmarkIntervalMs?: number;
+  /**
+   * The cluster's mutating admission (shared with the world's ReplicaSet controller, whose pod
+   * creates it also runs); default: one over `store`'s MutatingWebhookConfigurations.
+   */
+  admission?: MutatingAdmission;
 }
 
 export interface KubeApiServer {
@@ -71,7 +77,7 @@ const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<KubeApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const watches = new WatchHub(opts.store, opts.clock, opts.bookmarkIntervalMs ?? 60_000);
-  const handlers = new ResourceHandlers(opts.store, watches);
+  const handlers = new ResourceHandlers(opts.store, watches, opts.admission ?? new MutatingAdmission(opts.store));
   let port = opts.port ?? 0;
   let server: Server;
   const sockets = new Set<Socket>();

@@ -170,6 +170,14 @@ const printers: Record<string, Printer> = {
       o.message ?? '',
     ],
   },
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations': {
+    columns: [
+      ['Name', 'string'],
+      ['Webhooks', 'integer'],
+      ['Age', 'string'],
+    ],
+    cells: (o, age) => [o.metadata.name, Array.isArray(o.webhooks) ? o.webhooks.length : 0, age],
+  },
   'apiextensions.k8s.io/customresourcedefinitions': {
     columns: [
       ['Name', 'string'],

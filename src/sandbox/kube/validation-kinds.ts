@@ -3,12 +3,14 @@
  * their template (validation-workloads.ts), Jobs a restart policy and pod failure policy a real
  * server accepts (validation-jobs.ts), ConfigMaps hold at most 1 MiB, Events follow
  * the legacy and events.k8s.io/v1 rules (pkg/apis/core/validation/events.go), CRDs need a dotted
- * group, matching names and one storage version.
+ * group, matching names and one storage version; MutatingWebhookConfigurations follow
+ * webhook-config.ts.
  */
 import { fieldInvalid, fieldRequired, type StatusCause } from './errors.ts';
 import type { ResourceDef } from './resources.ts';
 import { jobCauses } from './validation-jobs.ts';
 import { workloadCauses } from './validation-workloads.ts';
+import { WEBHOOK_CONFIGS, webhookConfigurationCauses } from './webhook-config.ts';
 
 /** core.MaxSecretSize: the sum of a ConfigMap's `data` and `binaryData` values. */
 const MAX_CONFIGMAP_BYTES = 1024 * 1024;
@@ -27,6 +29,9 @@ export function kindCauses(def: ResourceDef, obj: Record<string, any>): StatusCa
   if (def.group === 'batch' && def.resource === 'jobs') return jobCauses(obj);
   if (def.resource === 'events') return eventCauses(def, obj);
   if (def.resource === 'customresourcedefinitions') return crdCauses(obj);
+  if (def.group === WEBHOOK_CONFIGS.group && def.resource === WEBHOOK_CONFIGS.resource) {
+    return webhookConfigurationCauses(obj);
+  }
   return [];
 }
 

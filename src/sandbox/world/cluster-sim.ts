@@ -1,3 +1,4 @@
+import { MutatingAdmission } from '../kube/admission.ts';
 import { type ClusterStore, isoSeconds, type WatchEvent } from '../kube/store.ts';
 import { firstOf, type SandboxLog, silentLog } from '../log.ts';
 import type { ClusterDef, InitialRegistration, PodScope } from '../scenario/types.ts';
@@ -39,6 +40,8 @@ export class ClusterSim {
   readonly pods: Map<string, PodSim>;
   readonly podsByIp: Map<string, PodSim>;
   readonly workloads: ClusterState['workloads'];
+  /** Mutating admission webhooks: the ReplicaSet controller's pod creates and the API server's creates. */
+  readonly admission: MutatingAdmission;
   private readonly s: ClusterState;
   private readonly unsubscribe: () => void;
   private behaviourChanges = 0;
@@ -56,6 +59,8 @@ export class ClusterSim {
     this.name = def.name;
     this.s = new ClusterState(def.name, store, rng, region, def.podCidr, def.nodesPerZone);
     this.s.log = log;
+    this.admission = new MutatingAdmission(store, log);
+    this.s.admission = this.admission;
     this.pods = this.s.pods;
     this.podsByIp = this.s.podsByIp;
     this.workloads = this.s.workloads;

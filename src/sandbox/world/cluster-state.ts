@@ -4,6 +4,7 @@
  * (node by spreading, IP round-robin). Writes the world makes itself go through `self()`, so the store's change callback
  * can tell them from clients' writes.
  */
+import type { MutatingAdmission } from '../kube/admission.ts';
 import type { ClusterStore } from '../kube/store.ts';
 import { type SandboxLog, silentLog } from '../log.ts';
 import { IpPool } from './ip-pool.ts';
@@ -14,8 +15,9 @@ import type { Random } from './prng.ts';
 
 export interface KubeletTimer {
   at: number;
+  /** A pod's key; for `resync`, a ReplicaSet's (its controller looks again, after a failed create). */
   key: string;
-  kind: 'start' | 'remove';
+  kind: 'start' | 'remove' | 'resync';
 }
 
 export class ClusterState {
@@ -38,6 +40,12 @@ export class ClusterState {
   now = 0;
   /** Where the controllers tell what they do (info: pods created/killed; never per sub-step). */
   log: SandboxLog = silentLog;
+  /** The cluster's mutating admission webhooks, which the ReplicaSet controller's pod creates go through. */
+  admission: MutatingAdmission | undefined;
+  /** Pod creates of a ReplicaSet waiting on admission webhooks (its "expectations"), by ReplicaSet key. */
+  readonly pendingCreates = new Map<string, number>();
+  /** ReplicaSets whose last pod create failed: failures in a row, when to try again, and why. */
+  readonly createFailures = new Map<string, { count: number; retryAt: number; message: string }>();
   private readonly ips: IpPool;
   private selfWriting = 0;
 

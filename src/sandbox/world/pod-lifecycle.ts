@@ -15,6 +15,10 @@ export function runDueTimers(s: ClusterState, now: number): void {
   s.timers.sort((a, b) => a.at - b.at);
   while (s.timers.length && s.timers[0]!.at <= now) {
     const t = s.timers.shift()!;
+    if (t.kind === 'resync') {
+      s.replicaSetsDirty.add(t.key);
+      continue;
+    }
     const p = s.pods.get(t.key);
     if (!p) continue;
     if (t.kind === 'start' && !p.started && !p.terminating) {
