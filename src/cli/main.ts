@@ -60,11 +60,13 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
   const abort = new AbortController();
   // Ctrl-C ends a command with 130 (SIGTERM 143) at once, unless the command stops on it by design.
   let stopsOnSignal = false;
+  let received: NodeJS.Signals | undefined;
   let interrupted!: (code: number) => void;
   const interruption = new Promise<number>((resolve) => {
     interrupted = resolve;
   });
   const onSignal = (signal: NodeJS.Signals) => {
+    received = signal;
     abort.abort(new Error(`interrupted by ${signal}`));
     if (stopsOnSignal) return;
     writeStderr(`error: interrupted by ${signal}${word ? ` before "cutover ${word}" finished` : ''}\n`);
@@ -73,12 +75,15 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await Promise.race([
+    const code = await Promise.race([
       parseAndRun(argv, word, { stdout, stderr, writeStderr, env, cwd }, abort.signal, () => {
         stopsOnSignal = true;
       }),
       interruption,
     ]);
+    // A command that stops gracefully on a signal (run, demo) says "interrupted" (130): SIGTERM's
+    // own code is 143, what a Job, CI runner or supervisor that sent it expects to see.
+    return code === ExitCode.interrupted && received === 'SIGTERM' ? ExitCode.terminated : code;
   } catch (e) {
     // Only the environment turns stacks on: an argument (a file called `debug`) must not.
     return reportError(e, env.CUTOVER_DEBUG === '1', writeStderr);

@@ -275,6 +275,7 @@ describe('deploy/job applied to a management cluster, its pod run against the sa
       // A pod deleted by hand: stopped where it is, and the exit code is one the Job retries.
       next.kill('SIGTERM');
       const code = await next.exited;
+      assert.equal(code, ExitCode.terminated, 'SIGTERM: 143, as the README says');
       assert.match(next.out(), /"type":"result","outcome":"failed".*"interrupted":true/);
       assert.ok(!job.spec.podFailurePolicy.rules[0].onExitCodes.values.includes(code), `exit ${code} is retried`);
       assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 19, 'web-green': 1 }, 'left at step 1');
