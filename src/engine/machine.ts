@@ -1,4 +1,4 @@
-import { assign, fromCallback, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import { isCutoverError } from '../errors.ts';
 import { type GateState, initialGateState, reduceGate, stepReady } from '../gates/step-rules.ts';
 import { combineTick } from '../gates/tick.ts';
@@ -32,6 +32,11 @@ import {
  * driver would have judged — the alarms' history since the verified write, then every tick due
  * since (baking.replayingAlarms → replaying ⇄ replayed) — so failures, inconclusive streaks,
  * passes and compare5xx evidence are not forgotten; then it goes on live.
+ *
+ * Operator commands are taken off the tags whatever the driver is doing, and none is lost: where
+ * the current state cannot act on one (loading, a write in flight, its read-back), it waits in
+ * `pendingCommands` and is raised again, in order, once the driver bakes, awaits approval or is
+ * paused. A preflight (which may wait minutes for capacity) stops at once for abort and pause.
  */
 
 export type RollbackCause = 'gate' | 'alarm' | 'preflight' | 'operator' | 'error';
@@ -53,7 +58,9 @@ export interface DriverContext {
   gate: GateState;
   /** Healthy source targets per route at the start (capacity baseline); measured before step 0. */
   baseline: Record<string, number> | undefined;
-  pausedFrom: 'bake' | 'approval' | 'drift';
+  pausedFrom: 'bake' | 'approval' | 'preflight' | 'drift';
+  /** Commands taken while no state could act on them, raised again in order (see above). */
+  pendingCommands: OperatorCommand[];
   cause: RollbackCause | undefined;
   reason: string | undefined;
   error: unknown;
@@ -64,7 +71,8 @@ export interface DriverContext {
 
 export type DriverMachineEvent =
   | { type: 'ALARM'; verdict: Verdict }
-  | { type: 'COMMAND'; command: OperatorCommand }
+  /** `deferred`: raised again from pendingCommands; one no state acts on then is dropped. */
+  | { type: 'COMMAND'; command: OperatorCommand; deferred?: true }
   | { type: 'LEASE_LOST'; reason: string };
 
 export type DriverOutcome = 'completed' | 'rolledBack' | 'aborted' | 'failed';
@@ -247,6 +255,13 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       }),
       operatorAbort: assign({ cause: 'operator' as const, reason: 'aborted by an operator' }),
       jumpToLast: assign({ step: lastStep - 1 }),
+      /** Raises the commands no earlier state could act on, in order (`only`: just that one). */
+      raisePending: enqueueActions(({ context, enqueue }, params: { only: OperatorCommand | undefined }) => {
+        if (!context.pendingCommands.length) return;
+        for (const command of context.pendingCommands)
+          if (!params.only || command === params.only) enqueue.raise({ type: 'COMMAND', command, deferred: true });
+        enqueue.assign({ pendingCommands: [] });
+      }),
       recordTick: assign(({ context, event }, params: { replayed: boolean }) => {
         const out = (event as unknown as { output: GateTick }).output;
         const r = reduceGate(context.gate, { type: 'tick', tick: out.tick, compare: out.compare }, gates);
@@ -321,10 +336,16 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       message: undefined,
       outcome: 'failed',
       moved: false,
+      pendingCommands: [],
     },
     invoke: [{ src: 'commands' }, { src: 'lease' }],
     on: {
       LEASE_LOST: { target: '.failed', actions: assign({ reason: ({ event }) => event.reason }) },
+      // Reached only when the current state has no use for the command (see the top of the file).
+      COMMAND: {
+        guard: ({ event }) => !event.deferred,
+        actions: assign({ pendingCommands: ({ context, event }) => [...context.pendingCommands, event.command] }),
+      },
     },
     initial: 'loading',
     states: {
@@ -376,6 +397,17 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           onDone: { target: 'shifting', actions: assign({ baseline: ({ event }) => event.output }) },
           onError: { target: 'rollingBack', actions: 'failWith' },
         },
+        // Nothing of this step is written yet: stop waiting for capacity at once.
+        on: {
+          COMMAND: [
+            { guard: ({ event }) => isCommand(event, 'abort'), target: 'rollingBack', actions: 'operatorAbort' },
+            {
+              guard: ({ event }) => isCommand(event, 'pause'),
+              target: 'paused',
+              actions: assign({ pausedFrom: 'preflight', reason: 'paused by an operator (cutover pause)' }),
+            },
+          ],
+        },
       },
       shifting: {
         invoke: {
@@ -412,23 +444,26 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         },
       },
       baking: {
-        entry: assign({
-          gate: ({ context }) =>
-            reduceGate(
-              context.gate,
-              {
-                type: 'stepStarted',
-                index: context.step,
-                verifiedAtMs: context.verifiedAt,
-                bakeMs: bakeOf(context.step),
-                requiresPass: (plan.steps[context.step]?.checks.length ?? 0) > 0,
-              },
-              gates,
-            ).state,
-          nextTickAt: ({ context }) =>
-            Math.max(firstOwnVerdictAt(context.verifiedAt, gates.intervalMs, gates.lagMs), d.clock.now()),
-          ...replayOnResume(),
-        }),
+        entry: [
+          assign({
+            gate: ({ context }) =>
+              reduceGate(
+                context.gate,
+                {
+                  type: 'stepStarted',
+                  index: context.step,
+                  verifiedAtMs: context.verifiedAt,
+                  bakeMs: bakeOf(context.step),
+                  requiresPass: (plan.steps[context.step]?.checks.length ?? 0) > 0,
+                },
+                gates,
+              ).state,
+            nextTickAt: ({ context }) =>
+              Math.max(firstOwnVerdictAt(context.verifiedAt, gates.intervalMs, gates.lagMs), d.clock.now()),
+            ...replayOnResume(),
+          }),
+          { type: 'raisePending', params: { only: undefined } },
+        ],
         invoke: { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
         on: {
           ALARM: { target: 'rollingBack', actions: 'alarmFired' },
@@ -441,6 +476,8 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             },
             { guard: ({ event }) => isCommand(event, 'promote'), target: 'advance' },
             { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
+            // One that means nothing here (resume while baking) is dropped, not kept for later.
+            {},
           ],
         },
         initial: 'entered',
@@ -502,6 +539,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         },
       },
       awaitingApproval: {
+        entry: { type: 'raisePending', params: { only: undefined } },
         invoke: [
           {
             src: 'persist',
@@ -524,10 +562,14 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             },
             { guard: ({ event }) => isCommand(event, 'promote', 'resume'), target: 'advance' },
             { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
+            {},
           ],
         },
       },
       paused: {
+        // Only an abort taken earlier acts here: a resume or promote sent before the pause (drift
+        // found by the write it waited for) must not resume what the operator has not seen.
+        entry: { type: 'raisePending', params: { only: 'abort' } },
         invoke: {
           src: 'persist',
           input: ({ context }) => ({
@@ -550,8 +592,14 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
               target: 'verifying',
               actions: assign({ reason: undefined }),
             },
+            {
+              guard: ({ event, context }) => isCommand(event, 'resume') && context.pausedFrom === 'preflight',
+              target: 'preflight',
+              actions: assign({ reason: undefined }),
+            },
             // Resuming after drift adopts the live weights and writes the step's split again.
             { guard: ({ event }) => isCommand(event, 'resume'), target: 'adopting' },
+            {},
           ],
         },
       },

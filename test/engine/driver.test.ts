@@ -427,6 +427,116 @@ describe('driver', () => {
     assert.equal(run.world.record?.phase, 'aborted');
   });
 
+  describe('operator commands are never lost, whatever the driver is doing', () => {
+    /** Green too thin for step 1's preflight: it waits (capacity.wait) without writing. */
+    const thinGreen = (w: FakeWorld) => w.health.set(GREEN, { healthy: 1, registered: 3 });
+    /** Holds the next write in flight until `release()`. */
+    function holdWrites(world: FakeWorld): () => void {
+      let release!: () => void;
+      world.holdWrites = new Promise<void>((r) => {
+        release = r;
+      });
+      return () => {
+        world.holdWrites = undefined;
+        release();
+      };
+    }
+
+    it('GIVEN preflight waiting for capacity WHEN abort THEN it stops waiting and ends aborted, nothing written', async () => {
+      const run = start({ world: thinGreen });
+      await until(run, () => phases(run).includes('preflight@0'));
+      const t0 = run.clock.now();
+      run.world.commands.push('abort');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'aborted');
+      assert.ok(run.clock.now() - t0 < PLAN.capacity.waitMs, 'at once, not after the capacity wait');
+      assert.deepEqual(run.world.writes, []);
+      assert.equal(run.world.record?.phase, 'aborted');
+    });
+
+    it('GIVEN preflight waiting for capacity WHEN pause THEN paused before anything moves; resume runs the preflight again', async () => {
+      const run = start({ world: thinGreen });
+      await until(run, () => phases(run).includes('preflight@0'));
+      run.world.commands.push('pause');
+      await until(run, () => run.world.record?.phase === 'paused');
+      // Capacity arrives while paused: still nothing moves until resume.
+      run.world.health.set(GREEN, { healthy: 10, registered: 10 });
+      await run.clock.advance(2 * PLAN.capacity.waitMs);
+      assert.deepEqual(run.world.writes, [], 'paused: the step is not written');
+      run.world.commands.push('resume');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'completed');
+      assert.deepEqual(run.world.clusterWeights(), { blue: 0, green: 1 });
+    });
+
+    it('GIVEN a write in flight WHEN abort THEN once it lands the driver rolls back and ends aborted', async () => {
+      const run = start();
+      const release = holdWrites(run.world);
+      await until(run, () => phases(run).includes('shifting@0'));
+      run.world.commands.push('abort');
+      await run.clock.advance(30_000);
+      assert.equal(run.world.writes.length, 0, 'still in flight');
+      release();
+      const r = await finish(run);
+      assert.equal(r.outcome, 'aborted');
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+      assert.equal(run.world.record?.phase, 'aborted');
+    });
+
+    it('GIVEN pause sent while a write is in flight THEN once it lands the driver pauses there; resume goes on', async () => {
+      const run = start();
+      const release = holdWrites(run.world);
+      await until(run, () => phases(run).includes('shifting@0'));
+      run.world.commands.push('pause');
+      await run.clock.advance(30_000);
+      release();
+      await until(run, () => run.world.record?.phase === 'paused');
+      assert.equal(run.world.record?.step, 0);
+      await run.clock.advance(3_600_000);
+      assert.equal(run.world.writes.length, 1, 'paused after step 1: nothing more written');
+      run.world.commands.push('resume');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'completed');
+    });
+
+    it('GIVEN resume sent while baking (nothing paused) THEN it is dropped, not kept to approve a later step', async () => {
+      const rollout = structuredClone(loaded.rollout);
+      rollout.spec.steps.splice(2, 0, { kind: 'approve', index: 2 });
+      for (const [i, s] of rollout.spec.steps.entries()) s.index = i;
+      const plan = buildPlan(rollout);
+      const run = start({ plan });
+      await until(run, () => run.world.writes.length === 1);
+      run.world.commands.push('resume');
+      await until(run, () => run.world.record?.phase === 'awaitingApproval');
+      const writes = run.world.writes.length;
+      await run.clock.advance(3_600_000);
+      assert.equal(run.world.writes.length, writes, 'the approval still waits');
+      assert.equal(run.world.record?.phase, 'awaitingApproval');
+    });
+
+    it('GIVEN resume sent while a shift is reading weights moved by hand THEN the drift pause waits for an operator who saw it', async () => {
+      const run = start();
+      await until(run, () => run.world.writes.length === 1);
+      let release!: () => void;
+      run.world.holdReads = new Promise<void>((r) => {
+        release = r;
+      });
+      await until(run, () => phases(run).includes('shifting@1'));
+      run.world.weights.set('web', { [BLUE]: 7, [GREEN]: 7 });
+      run.world.commands.push('resume');
+      await run.clock.advance(10_000);
+      run.world.holdReads = undefined;
+      release();
+      await until(run, () => run.world.record?.phase === 'paused');
+      await run.clock.advance(600_000);
+      assert.equal(run.world.record?.phase, 'paused', 'the resume sent before the drift was found did not adopt it');
+      assert.deepEqual(run.world.clusterWeights(), { blue: 7, green: 7 });
+      run.world.commands.push('abort');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'aborted');
+    });
+  });
+
   it('GIVEN an approval step WHEN reached THEN it waits for promote', async () => {
     const rollout = structuredClone(loaded.rollout);
     rollout.spec.steps.splice(2, 0, { kind: 'approve', index: 2 });

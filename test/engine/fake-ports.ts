@@ -32,6 +32,10 @@ export class FakeWorld {
   alarms: (input: { since: number; now: number }) => Verdict | undefined = () => undefined;
   /** Fails the next N writes (as an AWS API that keeps throttling would after retries). */
   failWrites = 0;
+  /** While set, a write waits for it before it lands (a slow ModifyListener). */
+  holdWrites: Promise<void> | undefined;
+  /** While set, a read of the weights waits for it (a slow DescribeListeners). */
+  holdReads: Promise<void> | undefined;
 
   constructor(
     readonly plan: Plan,
@@ -47,8 +51,12 @@ export class FakeWorld {
   ports(): DriverPorts {
     return {
       traffic: {
-        readWeights: async (route: PlanRoute) => ({ ...this.weights.get(route.name)! }),
+        readWeights: async (route: PlanRoute) => {
+          await this.holdReads;
+          return { ...this.weights.get(route.name)! };
+        },
         writeWeights: async (route: PlanRoute, w: TargetGroupWeights) => {
+          await this.holdWrites;
           if (this.failWrites > 0) {
             this.failWrites--;
             throw new CutoverError('E_AWS', `ModifyListener failed for ${route.name}: Throttling`);
