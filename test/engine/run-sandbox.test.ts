@@ -241,6 +241,26 @@ faults:
     }
   });
 
+  it('GIVEN no traffic at all THEN every tick is inconclusive, it never promotes past step 1, and fails closed back to 100% blue, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-quiet-'));
+    try {
+      const scenario = join(dir, 'quiet.yaml');
+      const base = readFileSync(join(REPO_ROOT, 'scenarios/default.yaml'), 'utf8');
+      assert.match(base, /rps: 200/);
+      writeFileSync(scenario, base.replace('rps: 200', 'rps: 0'));
+      const sandbox = await world(scenario);
+      const r = await run(sandbox);
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      assert.match(r.stdout, /tick \d\d:\d\d–\d\d:\d\d inconclusive: .*fewer than 50 requests/);
+      assert.doesNotMatch(r.stdout, /tick \d\d:\d\d–\d\d:\d\d pass/);
+      assert.doesNotMatch(r.stdout, /step 2\/4 wrote/);
+      assert.match(r.stdout, /rolled back at step 1 of 4: .*inconclusive ticks in a row > inconclusiveLimit 5/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('GIVEN no --yes and no terminal THEN it refuses before touching anything, exit 2', async () => {
     const sandbox = await world();
     const before = await liveWeights(sandbox);
