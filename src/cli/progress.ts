@@ -34,6 +34,8 @@ export function progressLine(plan: Plan, e: DriverEvent, now: number): string | 
       return `${at} operator command: ${e.command}`;
     case 'resumed':
       return `${at} ${resumedText(plan, e, step)}`;
+    case 'start':
+      return `${at} ${e.detail}`;
   }
 }
 

@@ -34,6 +34,12 @@ export type DriverEvent =
   | { type: 'rolledBackTo'; step: number | null; weights: Record<string, number> }
   | { type: 'command'; command: string }
   /**
+   * Where a driver starts when that is not simply the record or step 1, in words: a take-over
+   * of live weights (`taking over at 10% green: continuing at step 2/4 (25%)`), a changed file
+   * (--force-spec), an ended rollout's record on the routes.
+   */
+  | { type: 'start'; step: number; detail: string }
+  /**
    * A driver found a rollout in progress (crashed, killed, interrupted) and goes on from its
    * record: `from` is where (resume.ts StartPoint), `verifiedAt` the recorded verification a
    * resumed bake keeps.

@@ -225,7 +225,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
     actions: {
       adoptStart: assign(({ event }) => {
         const start = (event as unknown as { output: StartPoint }).output;
-        if (start.kind === 'fresh') return { step: 0, lastWritten: start.lastWritten };
+        if (start.kind === 'fresh') return { step: start.step, lastWritten: start.lastWritten };
         if (start.kind === 'resume') {
           return {
             moved: true,

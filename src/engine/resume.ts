@@ -1,15 +1,25 @@
 import { CutoverError } from '../errors.ts';
 import type { Plan, PlanRoute } from '../plan/plan-types.ts';
+import { formatPercent } from '../spec/percent.ts';
 import type { RolloutRecord, RouteWeights, TargetGroupWeights } from './ports.ts';
 
 /**
  * Where a driver starts: from the plan, what the routes record (tags) and their live weights.
  * Pure, so every way a driver can find a rollout (fresh, crashed in any phase, changed by hand,
- * finished) is a table test. A driver never moves weights backwards on resume and never skips a
- * gate: a resumed bake counts from the recorded verification but needs a passing tick of its own.
+ * finished, another rollout's record) is a table test. A driver never moves weights backwards
+ * and never skips a gate or a weight step above the live share: a resumed bake counts from the
+ * recorded verification but needs a passing tick of its own; taking over live weights, or going
+ * on with a changed file, continues at a step whose `to` share is at least the live one.
  */
 export type StartPoint =
-  | { kind: 'fresh'; lastWritten: RouteWeights }
+  | {
+      kind: 'fresh';
+      /** The first step to run: 0, or with --take-over the first step at or above the live share. */
+      step: number;
+      lastWritten: RouteWeights;
+      /** Why it starts here, in words (take-over, an ended rollout's record), for the progress. */
+      note?: string;
+    }
   | {
       kind: 'resume';
       phase: 'step' | 'shift' | 'bake' | 'approval' | 'paused' | 'rollback';
@@ -17,6 +27,8 @@ export type StartPoint =
       lastWritten: RouteWeights;
       verifiedAt?: number;
       reason?: string;
+      /** Why it goes on here rather than where the record says (take-over, a changed file). */
+      note?: string;
     }
   | { kind: 'done'; message: string };
 
@@ -27,7 +39,9 @@ export interface StartOptions {
   forceSpec: boolean;
 }
 
-const ENDED = new Set(['rolledBack', 'aborted', 'completed']);
+/** The recorded phases after which a rollout drives nothing (src/aws/state-codec.ts ROLLOUT_PHASES). */
+export const ENDED_PHASES: ReadonlySet<string> = new Set(['rolledBack', 'aborted', 'completed']);
+const ENDED = ENDED_PHASES;
 
 export function decideStart(
   plan: Plan,
@@ -37,12 +51,12 @@ export function decideStart(
   o: StartOptions,
 ): StartPoint {
   if (record && record.rollout !== plan.name) {
-    throw new CutoverError('E_OTHER_ROLLOUT', `the routes carry the state of another rollout`, {
-      value: record.rollout,
-      hint: `rollout ${JSON.stringify(plan.name)} cannot take over a listener or rule that rollout ${JSON.stringify(record.rollout)} drives; finish or abort that one first`,
-    });
+    // An ended rollout's record is history: the routes are free if they are at our start.
+    if (ENDED.has(record.phase)) return startFresh(plan, specHash, undefined, live, o, record);
+    throw otherRollout(plan, record);
   }
-  if (record && !ENDED.has(record.phase) && record.specHash !== specHash && !o.forceSpec) {
+  const changed = record !== undefined && record.specHash !== specHash;
+  if (record && !ENDED.has(record.phase) && changed && !o.forceSpec) {
     throw new CutoverError('E_SPEC_CHANGED', 'the rollout file changed since this rollout started', {
       value: `${record.specHash.slice(0, 12)} recorded, ${specHash.slice(0, 12)} now`,
       hint: 'restore the file, or pass --force-spec to go on with the new one from the recorded step',
@@ -55,15 +69,33 @@ export function decideStart(
     // Rollback writes absolute splits: whatever the live weights, writing them again is safe.
     return { kind: 'resume', phase: 'rollback', step, lastWritten: live, reason: record.reason };
   }
-  if (record.phase === 'shifting' && record.target && sameSplit(plan.routes, live, record.target)) {
+  const landed = record.phase === 'shifting' && record.target && sameSplit(plan.routes, live, record.target);
+  const drift =
+    landed || sameSplit(plan.routes, live, record.weights)
+      ? undefined
+      : describeDrift(plan.routes, record.weights, live);
+  if (drift && !o.takeOver) {
+    const at = changed ? continueAt(plan, live, step) : step;
+    return { kind: 'resume', phase: 'paused', step: at, lastWritten: record.weights, reason: drift };
+  }
+  if (record.phase === 'paused' || record.phase === 'failed') {
+    // An operator decides (resume or abort); with a changed file, at the step it would go on with.
+    return {
+      kind: 'resume',
+      phase: 'paused',
+      step: changed ? continueAt(plan, live, step) : step,
+      lastWritten: drift ? live : record.weights,
+      reason: record.reason ?? `recorded ${record.phase}`,
+    };
+  }
+  if (changed) return resumeChangedSpec(plan, record, live);
+  if (drift) return takeOverRecorded(plan, record, live);
+
+  if (landed) {
     // The write landed before the driver stopped: verify it now and bake from here.
-    return { kind: 'resume', phase: 'bake', step, lastWritten: record.target };
+    return { kind: 'resume', phase: 'bake', step, lastWritten: record.target! };
   }
-  if (!sameSplit(plan.routes, live, record.weights)) {
-    const drift = describeDrift(plan.routes, record.weights, live);
-    if (!o.takeOver) return { kind: 'resume', phase: 'paused', step, lastWritten: record.weights, reason: drift };
-  }
-  const lastWritten = o.takeOver ? live : record.weights;
+  const lastWritten = record.weights;
   switch (record.phase) {
     case 'starting':
       return { kind: 'resume', phase: 'step', step, lastWritten };
@@ -71,18 +103,72 @@ export function decideStart(
       return { kind: 'resume', phase: 'shift', step, lastWritten };
     case 'baking':
       return { kind: 'resume', phase: 'bake', step, lastWritten, verifiedAt: record.verifiedAt };
-    case 'awaitingApproval':
-      return { kind: 'resume', phase: 'approval', step, lastWritten };
     default:
-      // paused, failed: an operator decides (resume or abort).
-      return {
-        kind: 'resume',
-        phase: 'paused',
-        step,
-        lastWritten,
-        reason: record.reason ?? `recorded ${record.phase}`,
-      };
+      return { kind: 'resume', phase: 'approval', step, lastWritten };
   }
+}
+
+/** A live rollout of another name drives these routes: refused, saying which and what to do. */
+function otherRollout(plan: Plan, record: RolloutRecord): CutoverError {
+  const other = JSON.stringify(record.rollout);
+  return new CutoverError(
+    'E_OTHER_ROLLOUT',
+    `the routes carry rollout ${other}, which has not ended (${record.phase}, step ${Math.max(0, record.step + 1)})`,
+    {
+      value: record.rollout,
+      hint: `rollout ${JSON.stringify(plan.name)} can start once ${other} has ended: wait for it to complete, or roll it back with \`cutover abort <its file>\` (the file of rollout ${other}); \`cutover status <its file>\` shows where it is`,
+    },
+  );
+}
+
+/**
+ * The index a rollout goes on at when the live weights are not what it last wrote itself (a
+ * take-over, a changed file): `from` (the recorded step) when the live split is that step's;
+ * otherwise the first step whose `to` share is above the live one when `from` is above it (no
+ * step between the live share and `from`'s is skipped), else the first step at or above the live
+ * share (weights never move backwards), or the last step when every step is below it.
+ */
+export function continueAt(plan: Plan, live: RouteWeights, from: number): number {
+  const n = plan.steps.length;
+  const k = Math.min(Math.max(from, 0), n - 1);
+  if (sameShares(plan.routes, live, stepSplit(plan, k))) return k;
+  const L = toShare(plan, live);
+  const first = (ok: (share: number) => boolean) =>
+    plan.steps.findIndex((_, i) => ok(toShare(plan, stepSplit(plan, i))));
+  const i = toShare(plan, stepSplit(plan, k)) > L + EPS ? first((s) => s > L + EPS) : first((s) => s >= L - EPS);
+  return i < 0 ? n - 1 : i;
+}
+
+/** A record of this rollout, written for another version of the file (--force-spec). */
+function resumeChangedSpec(plan: Plan, record: RolloutRecord, live: RouteWeights): StartPoint {
+  const k = record.step;
+  const j = continueAt(plan, live, k);
+  const s = plan.steps[j]!;
+  const recorded = k >= plan.steps.length ? `step ${k + 1} (this file has ${plan.steps.length})` : stepName(plan, k);
+  const what = s.kind === 'approve' ? 'an approval' : `a ${pct(s.state.toPercent / 100)} weight step`;
+  const note = `the rollout file changed (--force-spec): recorded ${record.phase} at ${recorded}; live ${pct(toShare(plan, live))} ${plan.to}: going on at ${stepName(plan, j)}, ${what} in this file`;
+  return resumeAt(plan, live, j, note);
+}
+
+/** --take-over of this rollout's record after a hand edit: adopt the live weights, never go below them. */
+function takeOverRecorded(plan: Plan, record: RolloutRecord, live: RouteWeights): StartPoint {
+  const j = continueAt(plan, live, record.step);
+  const note = `taking over at ${pct(toShare(plan, live))} ${plan.to} (recorded ${record.phase} at ${stepName(plan, record.step)}): continuing at ${stepName(plan, j)} (${pct(plan.steps[j]!.state.toPercent / 100)})`;
+  if (j === record.step && record.phase === 'baking' && sameShares(plan.routes, live, stepSplit(plan, j))) {
+    // The same shares in other integers: the bake goes on from its recorded verification.
+    return { kind: 'resume', phase: 'bake', step: j, lastWritten: live, verifiedAt: record.verifiedAt, note };
+  }
+  return resumeAt(plan, live, j, note);
+}
+
+/** Going on at step `j` from the live weights: an approval at its split waits, anything else runs the step. */
+function resumeAt(plan: Plan, live: RouteWeights, j: number, note: string): StartPoint {
+  const s = plan.steps[j]!;
+  if (s.kind === 'approve' && sameShares(plan.routes, live, stepSplit(plan, j))) {
+    return { kind: 'resume', phase: 'approval', step: j, lastWritten: live, note };
+  }
+  // Preflight, write (or read back when the split is in place), verify and bake step j.
+  return { kind: 'resume', phase: 'step', step: j, lastWritten: live, note };
 }
 
 function startFresh(
@@ -91,6 +177,8 @@ function startFresh(
   record: RolloutRecord | undefined,
   live: RouteWeights,
   o: StartOptions,
+  /** An ended record of another rollout on these routes. */
+  previous?: RolloutRecord,
 ): StartPoint {
   const final = plan.steps.at(-1)?.state;
   if (
@@ -101,14 +189,108 @@ function startFresh(
   ) {
     return { kind: 'done', message: `rollout ${plan.name} already completed; the routes are at the final split` };
   }
+  const after = previous
+    ? `the routes carry the record of rollout ${previous.rollout}, which has ended (${previous.phase}); `
+    : '';
   // The start is judged by shares, not integers: Terraform's `weight = 100` for blue is the same
   // split as the plan's blue=1 green=0.
   const initial = splitOf(plan, plan.initial.routes);
-  if (sameShares(plan.routes, live, initial) || o.takeOver) return { kind: 'fresh', lastWritten: live };
+  if (sameShares(plan.routes, live, initial)) {
+    return {
+      kind: 'fresh',
+      step: 0,
+      lastWritten: live,
+      ...(previous ? { note: `${after}starting ${plan.name} at its starting split` } : {}),
+    };
+  }
+  const j = continueAt(plan, live, 0);
+  if (o.takeOver) {
+    return { kind: 'fresh', step: j, lastWritten: live, note: `${after}${takeOverText(plan, live, j)}` };
+  }
   throw new CutoverError('E_NOT_AT_START', 'the routes are not at the rollout’s starting split', {
     value: describeDrift(plan.routes, initial, live),
-    hint: 'move them back (cutover abort restores the start), or pass --take-over to start from the live weights',
+    hint: `pass --take-over to adopt the live split (${pct(toShare(plan, live))} ${plan.to}) and continue at ${stepName(plan, j)} (${pct(plan.steps[j]!.state.toPercent / 100)}), or set the weights back to the starting split (${splitText(plan, initial)}) and run again`,
   });
+}
+
+/** `taking over at 10% green: continuing at step 2/4 (25%)`. */
+export function takeOverText(plan: Plan, live: RouteWeights, j: number): string {
+  const s = plan.steps[j]!;
+  const above = toShare(plan, stepSplit(plan, j)) + EPS >= toShare(plan, live);
+  return `taking over at ${pct(toShare(plan, live))} ${plan.to}: continuing at ${above ? '' : 'the last step, '}${stepName(plan, j)} (${pct(s.state.toPercent / 100)})`;
+}
+
+/**
+ * What `cutover run` would do now, in words, for `status` and `plan --live` (read-only: the
+ * same decision the driver makes, without --take-over or --force-spec).
+ */
+export function startSummary(
+  plan: Plan,
+  specHash: string,
+  record: RolloutRecord | undefined,
+  live: RouteWeights,
+): { ok: boolean; text: string } {
+  try {
+    const s = decideStart(plan, specHash, record, live, { takeOver: false, forceSpec: false });
+    if (s.kind === 'done') return { ok: true, text: `nothing to do: ${s.message}` };
+    if (s.kind === 'fresh') {
+      return { ok: true, text: `${s.note ? `${s.note}; ` : ''}it would start at ${stepName(plan, s.step)}` };
+    }
+    const at = stepName(plan, s.step);
+    const how: Record<typeof s.phase, string> = {
+      step: `go on at ${at}`,
+      shift: `write ${at} again`,
+      bake: `resume the bake of ${at}`,
+      approval: `wait for approval at ${at}`,
+      paused: `resume at ${at}, paused${s.reason ? ` (${s.reason})` : ''}`,
+      rollback: `resume the rollback from ${at}`,
+    };
+    return { ok: true, text: `it would ${how[s.phase]}` };
+  } catch (e) {
+    if (!(e instanceof CutoverError)) throw e;
+    const value =
+      e.value === undefined ? '' : ` (got ${typeof e.value === 'string' ? JSON.stringify(e.value) : String(e.value)})`;
+    return { ok: false, text: `it would refuse: ${e.message}${value}; ${e.hint ?? ''}`.replace(/; $/, '') };
+  }
+}
+
+const EPS = 1e-9;
+
+/** The share (0–1) of `plan.to` in `w`: the highest over the routes (they move in lockstep). */
+export function toShare(plan: Plan, w: RouteWeights): number {
+  let max = 0;
+  for (const r of plan.routes) {
+    const tgs = Object.values(r.targetGroups);
+    const total = tgs.reduce((sum, tg) => sum + (w[r.name]?.[tg] ?? 0), 0);
+    const to = r.targetGroups[plan.to];
+    if (total > 0 && to) max = Math.max(max, (w[r.name]?.[to] ?? 0) / total);
+  }
+  return max;
+}
+
+function stepSplit(plan: Plan, i: number): RouteWeights {
+  return splitOf(plan, plan.steps[i]!.state.routes);
+}
+
+/** `step 2/4`, steps counted from 1 as `cutover plan` prints them. */
+function stepName(plan: Plan, i: number): string {
+  return `step ${Math.min(Math.max(i, 0) + 1, plan.steps.length)}/${plan.steps.length}`;
+}
+
+function pct(fraction: number): string {
+  return formatPercent(fraction, 1);
+}
+
+/** `route web: blue=1 green=0`, every route. */
+function splitText(plan: Plan, w: RouteWeights): string {
+  return plan.routes
+    .map(
+      (r) =>
+        `route ${r.name}: ${Object.entries(r.targetGroups)
+          .map(([cluster, tg]) => `${cluster}=${w[r.name]?.[tg] ?? 0}`)
+          .join(' ')}`,
+    )
+    .join('; ');
 }
 
 /** The plan's per-route weights (WeightState.routes) as a RouteWeights record. */

@@ -66,6 +66,7 @@ export async function load(d: DriverDeps, signal?: AbortSignal): Promise<StartPo
   decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
   await d.ports.state.acquireLease(d.holder, d.clock.now(), d.options.leaseTtlMs, signal);
   const start = decideStart(d.plan, d.specHash, ...(await readStart(d, signal)), d.options);
+  if (start.kind !== 'done' && start.note) d.emit({ type: 'start', step: start.step, detail: start.note });
   if (start.kind === 'resume') {
     d.emit({
       type: 'resumed',

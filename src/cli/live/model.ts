@@ -152,6 +152,7 @@ export function reduceView(plan: Plan, view: LiveView, e: DriverEvent, now: numb
     case 'alarm':
     case 'command':
     case 'resumed':
+    case 'start':
       return next;
   }
 }
