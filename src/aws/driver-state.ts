@@ -30,27 +30,7 @@ export class TagStatePort implements StatePort {
   ) {}
 
   async load(): Promise<RolloutRecord | undefined> {
-    const records = await this.store.read(this.routes.map((r) => r.arn));
-    const states = this.routes.flatMap((r) => {
-      const s = records.get(r.arn)?.state;
-      return s ? [[r, s] as const] : [];
-    });
-    if (states.length === 0) return undefined;
-    // Every save writes every route; a driver stopped half-way leaves some routes one save
-    // behind. The latest save says where the rollout is; each route keeps its own weights.
-    const latest = states.reduce((a, b) => (b[1].updatedAt > a[1].updatedAt ? b : a))[1];
-    const record: RolloutRecord = {
-      rollout: latest.rollout,
-      specHash: latest.specHash,
-      step: latest.step,
-      phase: toRecorded(latest.phase),
-      weights: Object.fromEntries(states.map(([r, s]) => [r.name, s.weights])),
-    };
-    const targets = states.filter(([, s]) => s.target);
-    if (targets.length) record.target = Object.fromEntries(targets.map(([r, s]) => [r.name, s.target!]));
-    if (latest.verifiedAt !== undefined) record.verifiedAt = latest.verifiedAt;
-    if (latest.reason !== undefined) record.reason = latest.reason;
-    return record;
+    return recordOf(this.routes, await this.store.read(this.routes.map((r) => r.arn)));
   }
 
   async save(record: RolloutRecord): Promise<void> {
@@ -147,6 +127,35 @@ export function readCommand(
     });
   }
   return { command, at: Number(fields.get('at') ?? 0), by: fields.get('by') ?? '' };
+}
+
+/**
+ * The record the routes' state tags make up (whichever rollout wrote it). Every save writes every
+ * route; a driver stopped half-way leaves some routes one save behind. The latest save says where
+ * the rollout is; each route keeps its own weights.
+ */
+export function recordOf(
+  routes: readonly PlanRoute[],
+  records: ReadonlyMap<string, { state?: RouteState | undefined }>,
+): RolloutRecord | undefined {
+  const states = routes.flatMap((r) => {
+    const s = records.get(r.arn)?.state;
+    return s ? [[r, s] as const] : [];
+  });
+  if (states.length === 0) return undefined;
+  const latest = states.reduce((a, b) => (b[1].updatedAt > a[1].updatedAt ? b : a))[1];
+  const record: RolloutRecord = {
+    rollout: latest.rollout,
+    specHash: latest.specHash,
+    step: latest.step,
+    phase: toRecorded(latest.phase),
+    weights: Object.fromEntries(states.map(([r, s]) => [r.name, s.weights])),
+  };
+  const targets = states.filter(([, s]) => s.target);
+  if (targets.length) record.target = Object.fromEntries(targets.map(([r, s]) => [r.name, s.target!]));
+  if (latest.verifiedAt !== undefined) record.verifiedAt = latest.verifiedAt;
+  if (latest.reason !== undefined) record.reason = latest.reason;
+  return record;
 }
 
 function toRecorded(phase: RouteState['phase']): RecordedPhase {

@@ -229,13 +229,11 @@ export function startSummary(
   specHash: string,
   record: RolloutRecord | undefined,
   live: RouteWeights,
-): { ok: boolean; text: string } {
+): { ok: boolean; text: string; start?: StartPoint } {
   try {
     const s = decideStart(plan, specHash, record, live, { takeOver: false, forceSpec: false });
-    if (s.kind === 'done') return { ok: true, text: `nothing to do: ${s.message}` };
-    if (s.kind === 'fresh') {
-      return { ok: true, text: `${s.note ? `${s.note}; ` : ''}it would start at ${stepName(plan, s.step)}` };
-    }
+    if (s.kind === 'done') return { ok: true, text: `nothing to do: ${s.message}`, start: s };
+    if (s.kind === 'fresh') return { ok: true, text: `it would start at ${stepName(plan, s.step)}`, start: s };
     const at = stepName(plan, s.step);
     const how: Record<typeof s.phase, string> = {
       step: `go on at ${at}`,
@@ -245,7 +243,7 @@ export function startSummary(
       paused: `resume at ${at}, paused${s.reason ? ` (${s.reason})` : ''}`,
       rollback: `resume the rollback from ${at}`,
     };
-    return { ok: true, text: `it would ${how[s.phase]}` };
+    return { ok: true, text: `it would ${how[s.phase]}`, start: s };
   } catch (e) {
     if (!(e instanceof CutoverError)) throw e;
     const value =

@@ -73,6 +73,9 @@ describe('live view frames (recorded demo events)', () => {
       reason: 'someone else changed the weights: route web: expected blue=3 green=1, found blue=80 green=20',
       lease: { holder: 'ops@laptop/41', expiresAt: '2026-01-01T12:08:00.000Z', live: false },
       routes: [{ name: 'web', live: { blue: 80, green: 20 }, recorded: { blue: 3, green: 1 }, drift: true }],
+      otherRollout: null,
+      specChanged: null,
+      run: { ok: true, detail: 'it would resume at step 2/4, paused' },
     };
     t.assert.snapshot(mono(viewOfStatus(plan, status, Date.parse('2026-01-01T12:09:30Z')), 80));
   });

@@ -213,7 +213,12 @@ describe('cutover run refuses a rollout it cannot run, exit 2, and touches nothi
         err,
         /error: the routes are not at the rollout’s starting split \(got "route web: expected blue=1 green=0, found blue=80 green=20"\)/,
       );
-      assert.match(err, /hint: .*--take-over to start from the live weights/);
+      // How to go on, not `cutover abort` (which has nothing to roll back without a record).
+      assert.match(
+        err,
+        /hint: pass --take-over to adopt the live split \(20% green\) and continue at step 2\/4 \(25%\), or set the weights back to the starting split \(route web: blue=1 green=0\) and run again/,
+      );
+      assert.doesNotMatch(err, /abort/);
     } finally {
       await weights(100, 0);
       elb.destroy();

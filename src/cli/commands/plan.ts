@@ -1,3 +1,5 @@
+import type { RouteWeights } from '../../engine/ports.ts';
+import { startSummary } from '../../engine/resume.ts';
 import { ExitCode, InvalidInputError } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import type { Plan } from '../../plan/plan-types.ts';
@@ -10,8 +12,9 @@ import { createDriverPorts } from '../driver-wiring.ts';
 
 /**
  * `cutover plan FILE`: the steps of a rollout as a table, or the Plan object with --output json.
- * With `--live`: also the live weights of every route, the recorded state, and what the next
- * step would write (read-only: nothing is written and no lease is taken).
+ * With `--live`: also the live weights of every route, the recorded state (this rollout's or
+ * another's), what the next step would write and what `cutover run` would do — start, resume,
+ * or refuse and why (read-only: nothing is written and no lease is taken).
  */
 export async function run(args: { file: string; live?: boolean }, ctx: CommandContext): Promise<number> {
   let loaded: LoadedRollout;
@@ -32,37 +35,54 @@ export async function run(args: { file: string; live?: boolean }, ctx: CommandCo
     ctx.out.result(plan, renderPlanText);
     return ExitCode.ok;
   }
-  const live = await readLive(plan, ctx);
+  const live = await readLive(plan, loaded.hash, ctx);
   ctx.out.result({ plan, live }, (r) => `${renderPlanText(r.plan)}\n${renderLive(r.plan, r.live)}`);
   return ExitCode.ok;
 }
 
 interface LiveView {
   routes: Array<{ name: string; weights: Record<string, number> }>;
-  record: { step: number; phase: string } | null;
-  /** Index of the next step that writes weights, or null when none is left. */
+  /** The record on the routes: this rollout's, or (`rollout` differs) another one's. */
+  record: { rollout: string; step: number; phase: string; specChanged: boolean } | null;
+  /** What `cutover run FILE` would do now (without --take-over or --force-spec), in words. */
+  run: { ok: boolean; detail: string };
+  /** Index of the next step that writes weights, or null when none is left (or run would refuse). */
   next: number | null;
 }
 
-async function readLive(plan: Plan, ctx: CommandContext): Promise<LiveView> {
+async function readLive(plan: Plan, specHash: string, ctx: CommandContext): Promise<LiveView> {
   const { ports, close } = createDriverPorts(plan, clockFromEnv(ctx.env));
   try {
     const routes = [];
+    const live: RouteWeights = {};
     for (const r of plan.routes) {
       const w = await ports.traffic.readWeights(r);
+      live[r.name] = w;
       routes.push({
         name: r.name,
         weights: Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, w[tg] ?? 0])),
       });
     }
     const rec = await ports.state.load();
-    const ended = rec && ['completed', 'rolledBack', 'aborted'].includes(rec.phase);
-    const from = !rec || ended ? 0 : rec.phase === 'shifting' || rec.phase === 'starting' ? rec.step : rec.step + 1;
-    const next = plan.steps.findIndex((s, i) => i >= from && s.changesWeights);
+    const summary = startSummary(plan, specHash, rec, live);
+    const start = summary.start;
+    // The step the run would be at, and whether its own split is still to write.
+    const from =
+      !start || start.kind === 'done'
+        ? null
+        : start.kind === 'fresh' || (start.kind === 'resume' && (start.phase === 'step' || start.phase === 'shift'))
+          ? start.step
+          : start.phase === 'rollback'
+            ? null
+            : start.step + 1;
+    const next = from === null ? -1 : plan.steps.findIndex((s, i) => i >= from && s.changesWeights);
     return {
       routes,
-      record: rec ? { step: rec.step, phase: rec.phase } : null,
-      next: next < 0 || (ended && rec?.phase === 'completed') ? null : next,
+      record: rec
+        ? { rollout: rec.rollout, step: rec.step, phase: rec.phase, specChanged: rec.specHash !== specHash }
+        : null,
+      run: { ok: summary.ok, detail: summary.text },
+      next: next < 0 ? null : next,
     };
   } finally {
     close();
@@ -70,6 +90,12 @@ async function readLive(plan: Plan, ctx: CommandContext): Promise<LiveView> {
 }
 
 function renderLive(plan: Plan, v: LiveView): string {
+  const rec = v.record;
+  const recorded = !rec
+    ? 'nothing (not started here)'
+    : rec.rollout !== plan.name
+      ? `rollout ${rec.rollout}'s record, not ${plan.name}'s: step ${rec.step + 1}, ${rec.phase}`
+      : `step ${rec.step + 1} of ${plan.steps.length}, ${rec.phase}${rec.specChanged ? ' (written for another version of this file)' : ''}`;
   const lines = [
     'live:',
     ...v.routes.map(
@@ -78,15 +104,18 @@ function renderLive(plan: Plan, v: LiveView): string {
           .map(([c, w]) => `${c}=${w}`)
           .join(' ')}`,
     ),
-    `  recorded: ${v.record ? `step ${v.record.step + 1} of ${plan.steps.length}, ${v.record.phase}` : 'nothing (not started here)'}`,
+    `  recorded: ${recorded}`,
   ];
   const step = v.next === null ? undefined : plan.steps[v.next];
   lines.push(
-    step
-      ? `  next write: step ${step.index + 1} ${Object.entries(step.state.weights)
-          .map(([c, w]) => `${c}=${w}`)
-          .join(' ')}`
-      : '  next write: none (the rollout has no step left to write)',
+    !v.run.ok
+      ? '  next write: none: `cutover run` would refuse to start'
+      : step
+        ? `  next write: step ${step.index + 1} ${Object.entries(step.state.weights)
+            .map(([c, w]) => `${c}=${w}`)
+            .join(' ')}`
+        : '  next write: none (the rollout has no step left to write)',
+    `  run: ${v.run.detail}`,
   );
   return `${lines.join('\n')}\n`;
 }

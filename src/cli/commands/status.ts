@@ -1,4 +1,7 @@
+import { recordOf } from '../../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
+import type { RouteWeights } from '../../engine/ports.ts';
+import { ENDED_PHASES, startSummary } from '../../engine/resume.ts';
 import { ExitCode } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import type { Plan } from '../../plan/plan-types.ts';
@@ -28,6 +31,12 @@ export interface RolloutStatus {
     recorded: Record<string, number> | null;
     drift: boolean;
   }>;
+  /** The routes carry the record of another rollout (this one's phase is then `not started`). */
+  otherRollout: { rollout: string; phase: string; step: number; ended: boolean } | null;
+  /** This rollout's record was written for another version of the file (its spec hash differs). */
+  specChanged: { recorded: string; file: string } | null;
+  /** What `cutover run FILE` would do now (without --take-over or --force-spec), in words. */
+  run: { ok: boolean; detail: string };
 }
 
 /**
@@ -47,7 +56,7 @@ export async function run(args: StatusArgs, ctx: CommandContext): Promise<number
     args.watch && ctx.out.live ? (await import('../live/screen.ts')).startStatusScreen(ctx, plan, clock) : undefined;
   try {
     for (;;) {
-      const status = await readStatus(plan, aws, clock.now());
+      const status = await readStatus(plan, loaded.hash, aws, clock.now());
       if (screen) screen.show(status);
       else ctx.out.result(status, renderStatus);
       if (!args.watch || ctx.signal.aborted) return ExitCode.ok;
@@ -70,25 +79,36 @@ export async function run(args: StatusArgs, ctx: CommandContext): Promise<number
   }
 }
 
-async function readStatus(plan: Plan, aws: ReturnType<typeof createAwsPorts>, now: number): Promise<RolloutStatus> {
+async function readStatus(
+  plan: Plan,
+  specHash: string,
+  aws: ReturnType<typeof createAwsPorts>,
+  now: number,
+): Promise<RolloutStatus> {
   const records = await aws.state.read(plan.routes.map((r) => r.arn));
   const states = plan.routes.map((r) => records.get(r.arn)?.state).filter((s) => s?.rollout === plan.name);
   const latest = states.reduce<(typeof states)[number]>(
     (a, b) => (!a || (b && b.updatedAt > a.updatedAt) ? b : a),
     undefined,
   );
+  const record = recordOf(plan.routes, records);
   const lease = records.get(plan.routes[0]!.arn)?.lease;
   const byCluster = (r: Plan['routes'][number], w: Record<string, number>) =>
     Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, w[tg] ?? 0]));
   const routes = [];
+  const liveWeights: RouteWeights = {};
   for (const r of plan.routes) {
-    const live = byCluster(r, (await aws.forward.readForward(r)).weights);
+    const weights = (await aws.forward.readForward(r)).weights;
+    liveWeights[r.name] = weights;
+    const live = byCluster(r, weights);
     const state = records.get(r.arn)?.state;
     const recorded = state?.rollout === plan.name ? byCluster(r, state.weights) : null;
     const drift =
       recorded !== null && Object.keys(recorded).length > 0 && JSON.stringify(live) !== JSON.stringify(recorded);
     routes.push({ name: r.name, live, recorded, drift });
   }
+  const driven = lease !== undefined && lease.expiresAt > now;
+  const summary = startSummary(plan, specHash, record, liveWeights);
   return {
     rollout: plan.name,
     phase: latest?.phase ?? 'not started',
@@ -100,6 +120,24 @@ async function readStatus(plan: Plan, aws: ReturnType<typeof createAwsPorts>, no
       ? { holder: lease.holder, expiresAt: new Date(lease.expiresAt).toISOString(), live: lease.expiresAt > now }
       : null,
     routes,
+    otherRollout:
+      record && record.rollout !== plan.name
+        ? {
+            rollout: record.rollout,
+            phase: record.phase,
+            step: Math.max(0, record.step + 1),
+            ended: ENDED_PHASES.has(record.phase),
+          }
+        : null,
+    specChanged: latest && latest.specHash !== specHash ? { recorded: latest.specHash, file: specHash } : null,
+    // The start decision is made before the lease: its refusal is the one a run would meet.
+    run:
+      driven && summary.ok
+        ? {
+            ok: false,
+            detail: `it would be refused while ${lease.holder} drives the routes (lease until ${new Date(lease.expiresAt).toISOString()})`,
+          }
+        : { ok: summary.ok, detail: summary.text },
   };
 }
 
@@ -117,6 +155,17 @@ export function renderStatus(s: RolloutStatus): string {
       (r) => `route ${r.name}: ${shares(r.live)}${r.drift ? `  DRIFT: last written ${shares(r.recorded ?? {})}` : ''}`,
     ),
     ...(s.reason ? [`reason: ${s.reason}`] : []),
+    ...(s.otherRollout
+      ? [
+          `the routes carry rollout ${s.otherRollout.rollout}'s record: ${s.otherRollout.phase}, step ${s.otherRollout.step}${s.otherRollout.ended ? ' (ended)' : ' (not ended)'}`,
+        ]
+      : []),
+    ...(s.specChanged
+      ? [
+          `file: differs from the one ${s.rollout} ${ENDED_PHASES.has(s.phase) ? 'ran' : 'started'} with (recorded spec hash ${s.specChanged.recorded.slice(0, 12)}, this file ${s.specChanged.file.slice(0, 12)})${ENDED_PHASES.has(s.phase) ? '' : '; `cutover run` goes on with it only with --force-spec'}`,
+        ]
+      : []),
+    `run: ${s.run.detail}`,
   ];
   return `${lines.join('\n')}\n`;
 }
