@@ -48,7 +48,8 @@ export const commands: CommandEntry[] = [
       y.positional('file', { type: 'string', describe: 'rollout YAML file' }).option('live', {
         type: 'boolean',
         default: false,
-        describe: 'also read AWS: the live weights, the recorded step and what the next step would write',
+        describe:
+          "also read AWS: the live weights, the record on the routes (this rollout's or another's), the next write, and whether `run` would start, resume or refuse (and why)",
       }),
     needs: { what: 'a rollout file', example: 'cutover plan rollouts/sandbox-web.yaml' },
     load: () => import('./commands/plan.ts'),
@@ -73,12 +74,14 @@ export const commands: CommandEntry[] = [
         .option('take-over', {
           type: 'boolean',
           default: false,
-          describe: 'adopt live weights that differ from the recorded ones (after a hand edit) instead of pausing',
+          describe:
+            'adopt live weights that differ from the recorded ones or the starting split (after a hand edit) and go on at the first step whose share is at or above the live one',
         })
         .option('force-spec', {
           type: 'boolean',
           default: false,
-          describe: 'go on from the recorded step although the rollout file changed since it started',
+          describe:
+            'go on with a changed rollout file: the recorded step as the new file has it, never lowering the live share or skipping a step above it',
         })
         .option('detach', {
           type: 'boolean',
@@ -100,7 +103,8 @@ export const commands: CommandEntry[] = [
   },
   {
     command: 'status <file>',
-    describe: "Show where a rollout stands: phase, step, live weights per route, the driver's lease, drift",
+    describe:
+      "Show where a rollout stands: phase, step, live weights per route, the driver's lease, drift, and whether run would start, resume or refuse",
     builder: (y) =>
       y.positional('file', { type: 'string', describe: 'rollout YAML file' }).option('watch', {
         type: 'boolean',
