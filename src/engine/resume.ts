@@ -126,7 +126,8 @@ function otherRollout(plan: Plan, record: RolloutRecord): CutoverError {
  * take-over, a changed file): `from` (the recorded step) when the live split is that step's;
  * otherwise the first step whose `to` share is above the live one when `from` is above it (no
  * step between the live share and `from`'s is skipped), else the first step at or above the live
- * share (weights never move backwards), or the last step when every step is below it.
+ * share (weights never move backwards). When every step is below the live share (a partial
+ * rollout whose last step is below a hand-set split) nothing fits: refused, never lowered.
  */
 export function continueAt(plan: Plan, live: RouteWeights, from: number): number {
   const n = plan.steps.length;
@@ -136,7 +137,16 @@ export function continueAt(plan: Plan, live: RouteWeights, from: number): number
   const first = (ok: (share: number) => boolean) =>
     plan.steps.findIndex((_, i) => ok(toShare(plan, stepSplit(plan, i))));
   const i = toShare(plan, stepSplit(plan, k)) > L + EPS ? first((s) => s > L + EPS) : first((s) => s >= L - EPS);
-  return i < 0 ? n - 1 : i;
+  if (i >= 0) return i;
+  const last = toShare(plan, stepSplit(plan, n - 1));
+  throw new CutoverError(
+    'E_LIVE_BEYOND_PLAN',
+    `the live split sends ${pct(L)} to ${plan.to}, more than every step of rollout ${JSON.stringify(plan.name)} (its last step: ${pct(last)})`,
+    {
+      value: pct(L),
+      hint: `cutover never lowers the share of the cluster traffic moves to: set the weights back to a split at or below ${pct(last)} ${plan.to}, or add a step that reaches ${pct(L)}`,
+    },
+  );
 }
 
 /** A record of this rollout, written for another version of the file (--force-spec). */

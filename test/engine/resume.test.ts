@@ -356,3 +356,36 @@ describe('--force-spec: a recorded step read as what the new file says it is', (
     assert.match(s.text, /^it would refuse: the rollout file changed since this rollout started .*--force-spec/);
   });
 });
+
+describe('a live share beyond every step of the file', () => {
+  // A partial rollout (5% then 25%) meeting a listener set by hand to 60% green.
+  const text = readFileSync('rollouts/sandbox-web.yaml', 'utf8').replace(
+    / {2}steps:\n( {4}- .*\n)+/,
+    '  partial: true\n  steps:\n    - {weight: 5, bake: 2m}\n    - {weight: 25, bake: 2m}\n',
+  );
+  const parsed = parseRollout(text, 'partial.yaml');
+  assert.ok(parsed.rollout, JSON.stringify(parsed.diagnostics));
+  const partial = { plan: buildPlan(parsed.rollout), hash: 'ef'.repeat(32) };
+  it('GIVEN --take-over at 60% green and a last step of 25% THEN it refuses, never lowering green', () => {
+    assert.throws(
+      () => decideStart(partial.plan, partial.hash, undefined, green(60, partial.plan), { ...opts, takeOver: true }),
+      (e: Error & { code?: string; hint?: string }) => {
+        assert.equal(e.code, 'E_LIVE_BEYOND_PLAN');
+        assert.match(e.message, /sends 60% to green, more than every step .*\(its last step: 25%\)/);
+        assert.match(e.hint ?? '', /at or below 25% green, or add a step that reaches 60%/);
+        return true;
+      },
+    );
+  });
+  it('GIVEN --force-spec with the record at 60% and the new file ending at 25% THEN the same refusal', () => {
+    const record = rec({ step: 2, phase: 'baking', weights: green(60, partial.plan) });
+    assert.throws(
+      () =>
+        decideStart(partial.plan, partial.hash, record, green(60, partial.plan), {
+          takeOver: false,
+          forceSpec: true,
+        }),
+      /more than every step/,
+    );
+  });
+});
