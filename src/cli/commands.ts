@@ -118,7 +118,12 @@ export const commands: CommandEntry[] = [
   {
     command: 'pause <file>',
     describe: 'Pause a running rollout where it is (weights stay; gates and alarms keep watching)',
-    builder: (y) => y.positional('file', { type: 'string', describe: 'rollout YAML file' }),
+    builder: (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'rollout YAML file' })
+        .epilogue(
+          'While paused the driver ticks the gates and polls the alarms as while baking: a failed gate past failureLimit, an inconclusive streak past inconclusiveLimit, or an alarm in ALARM (also one that went back to OK) rolls back at once and the driver exits 3. A passing tick never advances a paused step: only cutover resume goes on (a paused bake bakes again from the resume). Paused before the first write (a preflight waiting for capacity), nothing is watched.',
+        ),
     needs: { what: 'a rollout file', example: 'cutover pause rollouts/sandbox-web.yaml' },
     load: async () => ({ run: (await import('./commands/operator.ts')).pause }),
   },

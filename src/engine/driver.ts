@@ -72,6 +72,10 @@ export async function runDriver(input: RunDriverInput): Promise<DriverResult> {
         detail: c.reason,
         ...(routes ? { routes } : {}),
         ...(phase === 'baking' ? { nextTickAt: c.nextTickAt, bakeEndsAt } : {}),
+        // Paused or awaiting approval with the gates still ticking: when the next tick is due.
+        ...(snap.matches({ paused: 'watching' }) || snap.matches({ awaitingApproval: 'watching' })
+          ? { nextTickAt: c.nextTickAt }
+          : {}),
       });
     }
   });

@@ -12,7 +12,10 @@ export type DriverEvent =
       detail?: string;
       /** The weights last written (or adopted) per route and cluster, once known (a resumed run too). */
       routes?: Record<string, Record<string, number>>;
-      /** Baking: when the first tick is due and when the bake ends (the step may advance then, given a pass). */
+      /**
+       * Baking: when the first tick is due and when the bake ends (the step may advance then, given a
+       * pass). Paused or awaiting approval while the gates keep ticking: when the next tick is due.
+       */
       nextTickAt?: number;
       bakeEndsAt?: number;
     }
@@ -23,6 +26,7 @@ export type DriverEvent =
       step: number;
       at: number;
       result: TickResult;
+      /** `advance`, `wait`, `rollback`; while paused `wait (paused)`, awaiting approval `wait for approval`. */
       decision: string;
       detail: string;
       /** A resumed bake judging a window the stopped driver would have judged (its data is still there). */

@@ -5,6 +5,7 @@ import { combineTick } from '../gates/tick.ts';
 import type { Verdict } from '../gates/verdict.ts';
 import { firstOwnVerdictAt, tickWindow } from '../gates/windows.ts';
 import type { GateTick, OperatorCommand, RouteWeights } from './ports.ts';
+import { sameShares, splitOf } from './resume.ts';
 import { nextTickAt, replayTicks } from './schedule.ts';
 import {
   DriftError,
@@ -32,6 +33,13 @@ import {
  * driver would have judged — the alarms' history since the verified write, then every tick due
  * since (baking.replayingAlarms → replaying ⇄ replayed) — so failures, inconclusive streaks,
  * passes and compare5xx evidence are not forgotten; then it goes on live.
+ *
+ * While paused or awaiting approval the driver keeps watching the split in place (`watching`): the
+ * same gate ticks as a bake (its step rules: failures against failureLimit, inconclusive streaks
+ * fail closed) and the alarm poller, whose history window runs on from the last poll with no gap
+ * (context.alarmsReadTo), so an alarm that fired while paused rolls back even if it cleared. A
+ * tick there never advances: only an operator's resume or promote does. Nothing is watched before
+ * the rollout's first write (the start's split is in place: nothing to judge or roll back).
  *
  * Operator commands are taken off the tags whatever the driver is doing, and none is lost: where
  * the current state cannot act on one (loading, a write in flight, its read-back), it waits in
@@ -61,6 +69,11 @@ export interface DriverContext {
   pausedFrom: 'bake' | 'approval' | 'preflight' | 'drift';
   /** Commands taken while no state could act on them, raised again in order (see above). */
   pendingCommands: OperatorCommand[];
+  /**
+   * Alarm history is read up to here (epoch ms; 0: not yet this run): each poller goes on from it,
+   * so bake → pause → resume and approval → pause → resume leave no minute unread.
+   */
+  alarmsReadTo: number;
   cause: RollbackCause | undefined;
   reason: string | undefined;
   error: unknown;
@@ -73,7 +86,9 @@ export type DriverMachineEvent =
   | { type: 'ALARM'; verdict: Verdict }
   /** `deferred`: raised again from pendingCommands; one no state acts on then is dropped. */
   | { type: 'COMMAND'; command: OperatorCommand; deferred?: true }
-  | { type: 'LEASE_LOST'; reason: string };
+  | { type: 'LEASE_LOST'; reason: string }
+  /** The alarm poller read the alarms and their history up to `at`, and none fired. */
+  | { type: 'ALARMS_READ'; at: number };
 
 export type DriverOutcome = 'completed' | 'rolledBack' | 'aborted' | 'failed';
 
@@ -153,21 +168,26 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         void,
         { phase: 'awaitingApproval' | 'paused' | 'starting'; step: number; weights: RouteWeights; reason?: string }
       >(({ input }) => rec.save(input)),
-      alarms: fromCallback<DriverMachineEvent, { step: number }>(({ sendBack, input }) => {
+      alarms: fromCallback<DriverMachineEvent, { step: number; since: number }>(({ sendBack, input }) => {
         // Alarms are polled every few seconds, between ticks too: an ALARM rolls back at once. An
         // unreadable poll is not a verdict here; the tick's own alarm check turns it into an
-        // inconclusive, and a streak of those fails closed (gates/step-rules.ts).
-        let since = d.clock.now();
+        // inconclusive, and a streak of those fails closed (gates/step-rules.ts). The history is
+        // read from where the last poller of this run left off (`since`), and only a poll that
+        // read it moves that on: an alarm that fired and cleared in between is still seen.
+        let since = input.since || d.clock.now();
         const controller = new AbortController();
         const poll = async () => {
           const now = d.clock.now();
           try {
             const verdict = await d.ports.gates.alarms({ since, now }, controller.signal);
-            since = now;
             if (verdict?.outcome === 'fail') {
               d.emit({ type: 'alarm', step: input.step, detail: verdict.description });
               sendBack({ type: 'ALARM', verdict });
               return;
+            }
+            if (verdict?.outcome !== 'inconclusive' && !controller.signal.aborted) {
+              since = now;
+              sendBack({ type: 'ALARMS_READ', at: now });
             }
           } catch {
             if (controller.signal.aborted) return;
@@ -262,13 +282,22 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           if (!params.only || command === params.only) enqueue.raise({ type: 'COMMAND', command, deferred: true });
         enqueue.assign({ pendingCommands: [] });
       }),
-      recordTick: assign(({ context, event }, params: { replayed: boolean }) => {
+      /** `hold`: a tick while paused or awaiting approval, which never advances. */
+      recordTick: assign(({ context, event }, params: { replayed: boolean; hold?: 'paused' | 'approval' }) => {
         const out = (event as unknown as { output: GateTick }).output;
         const r = reduceGate(context.gate, { type: 'tick', tick: out.tick, compare: out.compare }, gates);
         const now = d.clock.now();
         // A replayed tick decides only when it is the last one to replay.
         const more = params.replayed && context.replayLeft > 1;
-        const decision = r.rollback ? 'rollback' : !more && stepReady(r.state, now).ready ? 'advance' : 'wait';
+        const decision = r.rollback
+          ? 'rollback'
+          : params.hold === 'paused'
+            ? 'wait (paused)'
+            : params.hold === 'approval'
+              ? 'wait for approval'
+              : !more && stepReady(r.state, now).ready
+                ? 'advance'
+                : 'wait';
         // A replay goes on at once; after its last tick, the first live one is due one interval on.
         const next = params.replayed
           ? more
@@ -295,6 +324,23 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             : {}),
         };
       }),
+      /**
+       * Watching while paused or awaiting approval: the ticks go on from the bake's schedule (now
+       * at the earliest). A driver that came back to this state from the record has no step in its
+       * gate state: the split in place becomes one, its own windows those after now.
+       */
+      startWatching: assign(({ context }) => {
+        const now = d.clock.now();
+        const gate =
+          context.gate.step === null
+            ? reduceGate(
+                context.gate,
+                { type: 'stepStarted', index: watchedStep(context), verifiedAtMs: now, bakeMs: 0, requiresPass: false },
+                gates,
+              ).state
+            : context.gate;
+        return { gate, nextTickAt: Math.max(context.nextTickAt, now) };
+      }),
       /** The replay is over: the next live tick is the first one not replayed, now at the earliest. */
       endReplay: assign(({ context }) => ({
         nextTickAt: Math.max(context.replayAt, d.clock.now()),
@@ -312,6 +358,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       rollingBack: ({ context }) => context.gate.rollback !== null,
       pausedInApproval: ({ context }) => context.pausedFrom === 'approval',
       pausedInBake: ({ context }) => context.pausedFrom === 'bake',
+      watches: ({ context }) => watchedStep(context) >= 0,
     },
     delays: {
       untilTick: ({ context }) => Math.max(0, context.nextTickAt - d.clock.now()),
@@ -337,10 +384,12 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       outcome: 'failed',
       moved: false,
       pendingCommands: [],
+      alarmsReadTo: 0,
     },
     invoke: [{ src: 'commands' }, { src: 'lease' }],
     on: {
       LEASE_LOST: { target: '.failed', actions: assign({ reason: ({ event }) => event.reason }) },
+      ALARMS_READ: { actions: assign({ alarmsReadTo: ({ event }) => event.at }) },
       // Reached only when the current state has no use for the command (see the top of the file).
       COMMAND: {
         guard: ({ event }) => !event.deferred,
@@ -464,7 +513,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
           }),
           { type: 'raisePending', params: { only: undefined } },
         ],
-        invoke: { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
+        invoke: { src: 'alarms', input: ({ context }) => ({ step: context.step, since: context.alarmsReadTo }) },
         on: {
           ALARM: { target: 'rollingBack', actions: 'alarmFired' },
           COMMAND: [
@@ -549,10 +598,8 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
               weights: context.lastWritten,
             }),
           },
-          { src: 'alarms', input: ({ context }) => ({ step: context.step }) },
         ],
         on: {
-          ALARM: { target: 'rollingBack', actions: 'alarmFired' },
           COMMAND: [
             { guard: ({ event }) => isCommand(event, 'abort'), target: 'rollingBack', actions: 'operatorAbort' },
             {
@@ -564,6 +611,36 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             { guard: ({ event }) => isCommand(event, 'promoteFull'), target: 'advance', actions: 'jumpToLast' },
             {},
           ],
+        },
+        initial: 'entered',
+        states: {
+          entered: { always: [{ guard: 'watches', target: 'watching' }, { target: 'idle' }] },
+          idle: {},
+          watching: {
+            entry: 'startWatching',
+            invoke: {
+              src: 'alarms',
+              input: ({ context }) => ({ step: context.step, since: context.alarmsReadTo }),
+            },
+            on: { ALARM: { target: '#driver.rollingBack', actions: 'alarmFired' } },
+            initial: 'waiting',
+            states: {
+              waiting: { after: { untilTick: { target: 'ticking' } } },
+              ticking: {
+                invoke: {
+                  src: 'tick',
+                  input: ({ context }) => ({ step: watchedStep(context), gate: context.gate }),
+                  onDone: {
+                    target: 'judged',
+                    actions: { type: 'recordTick', params: { replayed: false, hold: 'approval' } },
+                  },
+                },
+              },
+              judged: {
+                always: [{ guard: 'rollingBack', target: '#driver.rollingBack' }, { target: 'waiting' }],
+              },
+            },
+          },
         },
       },
       paused: {
@@ -601,6 +678,38 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             { guard: ({ event }) => isCommand(event, 'resume'), target: 'adopting' },
             {},
           ],
+        },
+        // The same watch as awaitingApproval's; a pause for drift too: the gates and alarms read
+        // CloudWatch, not the weights, and what is live now still carries this rollout's traffic.
+        initial: 'entered',
+        states: {
+          entered: { always: [{ guard: 'watches', target: 'watching' }, { target: 'idle' }] },
+          idle: {},
+          watching: {
+            entry: 'startWatching',
+            invoke: {
+              src: 'alarms',
+              input: ({ context }) => ({ step: context.step, since: context.alarmsReadTo }),
+            },
+            on: { ALARM: { target: '#driver.rollingBack', actions: 'alarmFired' } },
+            initial: 'waiting',
+            states: {
+              waiting: { after: { untilTick: { target: 'ticking' } } },
+              ticking: {
+                invoke: {
+                  src: 'tick',
+                  input: ({ context }) => ({ step: watchedStep(context), gate: context.gate }),
+                  onDone: {
+                    target: 'judged',
+                    actions: { type: 'recordTick', params: { replayed: false, hold: 'paused' } },
+                  },
+                },
+              },
+              judged: {
+                always: [{ guard: 'rollingBack', target: '#driver.rollingBack' }, { target: 'waiting' }],
+              },
+            },
+          },
         },
       },
       adopting: {
@@ -652,6 +761,22 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
       message: context.message,
     }),
   });
+
+  /**
+   * The step whose split is in place as far as the driver knows (the one a watch while paused or
+   * awaiting approval judges with that step's checks): the latest step up to the current one whose
+   * split the driver last wrote — the current step mid-bake or at an approval (which holds the split
+   * before it), the one before when paused ahead of a write. −1 while the start's split is in
+   * place: nothing has moved, there is nothing to judge or roll back.
+   */
+  function watchedStep(context: DriverContext): number {
+    if (sameShares(plan.routes, context.lastWritten, splitOf(plan, plan.initial.routes))) return -1;
+    const upTo = Math.min(context.step, lastStep);
+    for (let i = upTo; i >= 0; i--)
+      if (sameShares(plan.routes, context.lastWritten, splitOf(plan, plan.steps[i]!.state.routes))) return i;
+    // A split of no step (adopted with --take-over): the current step's checks.
+    return Math.max(0, upTo);
+  }
 
   function bakeOf(step: number): number {
     return plan.steps[step]?.bakeMs ?? 0;

@@ -188,7 +188,7 @@ const step: ObjectShape = {
         t: 'boolean',
         const: true,
         hint: 'write approve: true, or remove the step',
-        doc: 'Wait here until an operator runs `cutover promote` (gates keep ticking meanwhile).',
+        doc: 'Wait here until an operator runs `cutover promote` (gates and alarms keep watching meanwhile: a failure rolls back).',
       },
       ['approval', 'manual', 'promote'],
     ),

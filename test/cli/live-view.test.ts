@@ -189,6 +189,37 @@ describe('live view model', () => {
     );
   });
 
+  it('GIVEN paused or awaiting approval with the gates ticking THEN "next" says they watch, and a tick there waits', () => {
+    let v = initialView(plan, 'me');
+    v = reduceView(
+      plan,
+      v,
+      {
+        type: 'phase',
+        phase: 'paused',
+        step: 1,
+        detail: 'paused by an operator (cutover pause)',
+        nextTickAt: T + 30_000,
+      },
+      T,
+    );
+    assert.match(
+      mono(v, 120),
+      /^next {3}paused, gates watching \(tick in 0:30\): paused by an operator \(cutover pause\); cutover resume/m,
+    );
+    v = reduceView(plan, v, { ...tick(1, T + 30_000, []), decision: 'wait (paused)' }, T + 30_000);
+    assert.match(mono(v, 120), /^gates {2}. tick \d\d:\d\d–\d\d:\d\d pass → wait \(paused\)/m);
+    assert.equal(v.phase, 'paused', 'a tick does not change the phase');
+    v = reduceView(plan, v, { type: 'phase', phase: 'awaitingApproval', step: 2, nextTickAt: T + 120_000 }, T + 60_000);
+    assert.match(
+      mono(v, 120),
+      /waiting for approval, gates watching \(tick in 1:00\): cutover promote \(or cutover abort\)/,
+    );
+    // Nothing watched (paused before the first write): no countdown.
+    v = reduceView(plan, v, { type: 'phase', phase: 'paused', step: 0, detail: 'paused by an operator' }, T + 60_000);
+    assert.doesNotMatch(mono(v, 120), /gates watching/);
+  });
+
   it('counts down as m:ss, h:mm:ss, never below 0:00', () => {
     assert.deepEqual(
       [countdown(42_000), countdown(3_723_000), countdown(-5), countdown(59_001)],

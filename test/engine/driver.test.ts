@@ -537,6 +537,231 @@ describe('driver', () => {
     });
   });
 
+  describe('while paused or awaiting approval, the gates and alarms keep watching', () => {
+    /** The example rollout with an approval after step 2 (25%): step 3 waits for `cutover promote`. */
+    function approvalPlan(): Plan {
+      const rollout = structuredClone(loaded.rollout);
+      rollout.spec.steps.splice(2, 0, { kind: 'approve', index: 2 });
+      for (const [i, s] of rollout.spec.steps.entries()) s.index = i;
+      return buildPlan(rollout);
+    }
+    /** The ticks since event `from` (an index into run.events). */
+    const ticksAfter = (run: Run, from: number) =>
+      run.events.slice(from).filter((e): e is Extract<DriverEvent, { type: 'tick' }> => e.type === 'tick');
+    /** Step 2 (25%) written, then `cutover pause` taken mid-bake; the index of the paused phase event. */
+    async function pausedMidBake(run: Run): Promise<number> {
+      await until(run, () => run.world.writes.length === 2);
+      await run.clock.advance(30_000);
+      run.world.commands.push('pause');
+      await until(run, () => run.world.record?.phase === 'paused');
+      return run.events.findIndex((e) => e.type === 'phase' && e.phase === 'paused');
+    }
+
+    it('GIVEN a pause mid-bake WHEN an alarm goes to ALARM THEN it rolls back within one poll, exit-3 outcome', async () => {
+      let firedAt = 0;
+      const run = start({
+        world: (w) => {
+          w.alarms = (i) => (firedAt > 0 && i.now >= firedAt ? alarmFiring('edge-p99-latency') : undefined);
+        },
+      });
+      await pausedMidBake(run);
+      const pausedAt = run.clock.now();
+      await run.clock.advance(10 * 60_000);
+      assert.equal(run.world.record?.phase, 'paused', 'still paused before the alarm');
+      firedAt = run.clock.now();
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.equal(r.cause, 'alarm');
+      assert.match(r.reason ?? '', /alarm edge-p99-latency in ALARM/);
+      assert.ok(run.world.writes.at(-1)!.at - firedAt <= 10_000, 'at once, not after a resume');
+      assert.ok(firedAt - pausedAt >= 10 * 60_000);
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+      assert.equal(run.world.record?.phase, 'rolledBack');
+    });
+
+    it('GIVEN a pause mid-bake WHEN an alarm goes to ALARM and back to OK between two polls THEN its history rolls back', async () => {
+      let firedAt = 0;
+      const run = start({
+        world: (w) => {
+          // Only the history shows it: the poll whose window (since, now] holds the transition.
+          w.alarms = (i) =>
+            firedAt > 0 && i.since < firedAt && firedAt <= i.now
+              ? alarmFiring('edge-p99-latency went to ALARM')
+              : {
+                  check: 4,
+                  type: 'alarm',
+                  outcome: 'pass',
+                  numbers: {},
+                  description: 'alarm edge-p99-latency OK pass',
+                };
+        },
+      });
+      await pausedMidBake(run);
+      await run.clock.advance(5 * 60_000);
+      firedAt = run.clock.now() + 1_000;
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.match(r.reason ?? '', /edge-p99-latency went to ALARM/);
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+    });
+
+    it('GIVEN an alarm that fires and clears while a resume reads the weights back THEN the bake reads its history on from the pause and rolls back', async () => {
+      let firedAt = 0;
+      const run = start({
+        world: (w) => {
+          w.alarms = (i) =>
+            firedAt > 0 && i.since < firedAt && firedAt <= i.now ? alarmFiring('x went to ALARM') : undefined;
+        },
+      });
+      await pausedMidBake(run);
+      let release!: () => void;
+      run.world.holdReads = new Promise<void>((r) => {
+        release = r;
+      });
+      run.world.commands.push('resume');
+      await until(run, () => phases(run).at(-1) === 'verifying@1');
+      // No poller runs while the resume reads the weights back: the alarm fires and clears then.
+      firedAt = run.clock.now() + 1_000;
+      await run.clock.advance(30_000);
+      run.world.holdReads = undefined;
+      release();
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.match(r.reason ?? '', /x went to ALARM/);
+      assert.equal(run.world.writes.length, 3, 'step 2, then the rollback: never step 3');
+    });
+
+    it('GIVEN a pause mid-bake WHEN the gate fails THEN it rolls back after failureLimit+1 failed ticks', async () => {
+      let failing = false;
+      const run = start({ world: (w) => (w.tick = (i) => (failing ? fail(i.now) : pass(i.now))) });
+      const pausedAt = await pausedMidBake(run);
+      await run.clock.advance(3 * 60_000);
+      failing = true;
+      const failingFrom = run.events.length;
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.equal(r.cause, 'gate');
+      assert.match(r.reason ?? '', /gate failed: .*target5xxRate green 9%.*\(failure 2, failureLimit 1\)/);
+      const failed = ticksAfter(run, failingFrom);
+      assert.deepEqual(
+        failed.map((e) => e.decision),
+        ['wait (paused)', 'rollback'],
+      );
+      assert.ok(ticksAfter(run, pausedAt).length > failed.length, 'it ticked while paused before failing too');
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+    });
+
+    it('GIVEN a pause mid-bake WHEN the ticks pass, long past the bake THEN it never advances and the record stays paused', async () => {
+      const run = start();
+      const pausedAt = await pausedMidBake(run);
+      const saves = run.world.saves.length;
+      await run.clock.advance(30 * 60_000);
+      const ticks = ticksAfter(run, pausedAt);
+      // On the bake's schedule (its first own window was still to come), one interval apart.
+      assert.ok(ticks.length >= 27, `ticked ${ticks.length} times in 30 min`);
+      for (let i = 1; i < ticks.length; i++) assert.equal(ticks[i]!.at - ticks[i - 1]!.at, PLAN.gates.intervalMs);
+      assert.ok(
+        ticks.every((e) => e.decision === 'wait (paused)' && e.result.outcome === 'pass'),
+        'never advance',
+      );
+      assert.equal(run.world.writes.length, 2, 'step 3 is not written');
+      assert.deepEqual(run.world.saves.slice(saves), [], 'nothing recorded over the paused record');
+      assert.equal(run.world.record?.phase, 'paused');
+      run.world.commands.push('resume');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'completed');
+    });
+
+    it('GIVEN a pause before the first write (capacity) THEN nothing is watched: no ticks, no alarm polls', async () => {
+      let polls = 0;
+      const run = start({
+        world: (w) => {
+          w.health.set(GREEN, { healthy: 1, registered: 3 });
+          w.tick = (i) => fail(i.now);
+          w.alarms = () => {
+            polls++;
+            return alarmFiring('edge-p99-latency');
+          };
+        },
+      });
+      await until(run, () => phases(run).includes('preflight@0'));
+      run.world.commands.push('pause');
+      await until(run, () => run.world.record?.phase === 'paused');
+      await run.clock.advance(30 * 60_000);
+      assert.equal(run.world.record?.phase, 'paused');
+      assert.equal(run.events.filter((e) => e.type === 'tick').length, 0);
+      assert.equal(polls, 0);
+    });
+
+    it('GIVEN an approval waiting at 25% WHEN the gate fails THEN it rolls back without a promote', async () => {
+      let failing = false;
+      const run = start({
+        plan: approvalPlan(),
+        world: (w) => (w.tick = (i) => (failing ? fail(i.now) : pass(i.now))),
+      });
+      await until(run, () => run.world.record?.phase === 'awaitingApproval');
+      const waitingFrom = run.events.findIndex((e) => e.type === 'phase' && e.phase === 'awaitingApproval');
+      await run.clock.advance(20 * 60_000);
+      const waiting = ticksAfter(run, waitingFrom);
+      assert.ok(waiting.length >= 19, `ticked ${waiting.length} times in 20 min`);
+      assert.ok(
+        waiting.every((e) => e.decision === 'wait for approval'),
+        'passing ticks do not approve',
+      );
+      assert.equal(run.world.writes.length, 2);
+      failing = true;
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.equal(r.cause, 'gate');
+      assert.match(r.reason ?? '', /\(failure 2, failureLimit 1\)/);
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+      // The phase event of the approval said when the gates tick next.
+      const phase = run.events.find((e) => e.type === 'phase' && e.phase === 'awaitingApproval');
+      assert.ok(phase?.type === 'phase' && typeof phase.nextTickAt === 'number');
+    });
+
+    it('GIVEN an approval waiting WHEN every tick is inconclusive THEN the streak fails closed and rolls back', async () => {
+      let dark = false;
+      const run = start({
+        plan: approvalPlan(),
+        world: (w) => (w.tick = (i) => (dark ? inconclusive(i.now) : pass(i.now))),
+      });
+      await until(run, () => run.world.record?.phase === 'awaitingApproval');
+      dark = true;
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.match(r.reason ?? '', /inconclusive ticks in a row/);
+    });
+
+    it('GIVEN a driver killed while paused WHEN a new one resumes the record THEN it is paused again and its failing ticks roll back', async () => {
+      const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 30));
+      const world = new FakeWorld(PLAN, () => clock.now());
+      const step1 = Object.fromEntries(PLAN.steps[1]!.state.routes.map((r) => [r.route, r.targetGroups]));
+      world.weights.set('web', { ...step1.web });
+      world.record = {
+        rollout: PLAN.name,
+        specHash: HASH,
+        step: 1,
+        phase: 'paused',
+        weights: step1,
+        verifiedAt: clock.now() - 600_000,
+        reason: 'paused by an operator (cutover pause)',
+      };
+      world.tick = (i) => fail(i.now);
+      const run = start({ clock, world0: world });
+      await until(run, () => phases(run).includes('paused@1'));
+      assert.equal(run.world.record?.phase, 'paused');
+      const r = await finish(run);
+      assert.equal(r.outcome, 'rolledBack');
+      assert.match(r.reason ?? '', /\(failure 2, failureLimit 1\)/);
+      assert.deepEqual(
+        run.events.flatMap((e) => (e.type === 'tick' ? [e.decision] : [])),
+        ['wait (paused)', 'rollback'],
+      );
+      assert.deepEqual(run.world.clusterWeights(), { blue: 1, green: 0 });
+    });
+  });
+
   it('GIVEN an approval step WHEN reached THEN it waits for promote', async () => {
     const rollout = structuredClone(loaded.rollout);
     rollout.spec.steps.splice(2, 0, { kind: 'approve', index: 2 });

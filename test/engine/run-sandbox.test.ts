@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
 import { awsClientConfig } from '../helpers/aws-env.ts';
@@ -237,6 +238,57 @@ faults:
       assert.match(r.stdout, /rolled back at step 2 of 4: alarm edge-p99-latency (in ALARM|went to ALARM)/);
       assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('GIVEN a rollout paused mid-bake from another process WHEN its alarm is forced to ALARM (SetAlarmState) THEN the paused driver rolls back to 100% blue, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-paused-alarm-'));
+    const sandbox = await world();
+    const rollout = join(dir, 'rollout.yaml');
+    writeFileSync(
+      rollout,
+      readFileSync(join(REPO_ROOT, ROLLOUT), 'utf8').replace(
+        /(\n\s*- \{type: compare5xx[^\n]*)/,
+        '$1\n      - {type: alarm, names: [edge-p99-latency]}',
+      ),
+    );
+    const driver = startCliProcess(['run', rollout, '--yes'], { env: sandbox.env });
+    const cw = new CloudWatchClient(awsClientConfig(sandbox.awsUrl));
+    try {
+      await driver.until('step 1/4 wrote');
+      const paused = await runCliProcess(['pause', rollout], { env: sandbox.env });
+      assert.equal(paused.code, 0, paused.stderr);
+      await driver.until('paused: paused by an operator (cutover pause)');
+      const step = /step (\d)\/4 paused: paused by an operator/.exec(driver.out())![1];
+      // The gates keep ticking while paused, and a tick there never advances.
+      await driver.until('→ wait (paused)');
+      // Forced to ALARM; the sandbox's next evaluation (a virtual minute on) puts it back to OK.
+      await cw.send(
+        new SetAlarmStateCommand({
+          AlarmName: 'edge-p99-latency',
+          StateValue: 'ALARM',
+          StateReason: 'forced by the test while the rollout is paused',
+        }),
+      );
+      assert.equal(await driver.exited, 3, driver.out());
+      const out = driver.out();
+      assert.match(out, new RegExp(`step ${step}/4 alarm edge-p99-latency (in ALARM|went to ALARM)`));
+      assert.match(
+        out,
+        new RegExp(
+          `rollout sandbox-web rolled back at step ${step} of 4: alarm edge-p99-latency (in ALARM|went to ALARM)`,
+        ),
+      );
+      const afterPause = out.slice(out.indexOf('paused: paused by an operator'));
+      assert.doesNotMatch(afterPause, /wrote blue=/, 'nothing moved forward while paused');
+      assert.doesNotMatch(afterPause, /→ advance/);
+      assert.deepEqual(await liveWeights(sandbox), { 'web-blue': 1, 'web-green': 0 });
+      const status = await runCliProcess(['status', rollout], { env: sandbox.env });
+      assert.match(status.stdout, /rollout sandbox-web: rolledBack/);
+    } finally {
+      driver.kill();
+      cw.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
   });

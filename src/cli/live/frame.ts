@@ -331,6 +331,11 @@ function rateLabel(x: number): string {
   return `${(x * 100).toFixed(x >= 0.1 ? 0 : 1)}%`;
 }
 
+/** Paused or awaiting approval: the gates and alarms still watch (when the driver says they tick). */
+function watchText(view: LiveView, now: number): string {
+  return view.nextTickAt !== null ? `, gates watching (tick in ${countdown(view.nextTickAt - now)})` : '';
+}
+
 function nextText(view: LiveView, now: number, c: Colors): Seg[] {
   if (view.source === 'tags')
     return [view.recordedAt === null ? 'nothing recorded on the routes' : `recorded ${clockText(view.recordedAt)}`];
@@ -348,9 +353,14 @@ function nextText(view: LiveView, now: number, c: Colors): Seg[] {
       return [parts.join(' · ') || 'baking'];
     }
     case 'awaitingApproval':
-      return [['waiting for approval: cutover promote (or cutover abort)', c.yellow]];
+      return [[`waiting for approval${watchText(view, now)}: cutover promote (or cutover abort)`, c.yellow]];
     case 'paused':
-      return [[`paused${view.detail ? `: ${view.detail}` : ''}; cutover resume or cutover abort`, c.yellow]];
+      return [
+        [
+          `paused${watchText(view, now)}${view.detail ? `: ${view.detail}` : ''}; cutover resume or cutover abort`,
+          c.yellow,
+        ],
+      ];
     case 'rollingBack':
       return [[`rolling back${view.detail ? `: ${view.detail}` : ''}`, c.red]];
     case 'preflight':

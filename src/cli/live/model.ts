@@ -108,13 +108,15 @@ export function reduceView(plan: Plan, view: LiveView, e: DriverEvent, now: numb
   switch (e.type) {
     case 'phase': {
       const baking = e.phase === 'baking';
+      // Paused or awaiting approval, the gates keep ticking (the event says when, if they do).
+      const ticking = baking || e.phase === 'paused' || e.phase === 'awaitingApproval';
       return {
         ...next,
         phase: e.phase,
         step: e.step,
         detail: e.detail ?? null,
         ...(e.routes ? { weights: e.routes } : {}),
-        nextTickAt: baking ? (e.nextTickAt ?? null) : null,
+        nextTickAt: ticking ? (e.nextTickAt ?? null) : null,
         bakeEndsAt: baking ? (e.bakeEndsAt ?? null) : null,
       };
     }
