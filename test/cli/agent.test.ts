@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -113,5 +115,50 @@ describe('cutover agent', () => {
     assert.match(r.stderr, /no kubeconfig context named "purple"/);
     assert.match(r.stderr, /contexts: blue, green/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('GIVEN a cluster without the binding CRD and no --install-crds THEN exit 2 naming the cluster, the API and how to install it', async () => {
+    const r = await runCli(['agent', '--cluster-name', 'green', '--context', 'green', '--region', 'us-east-1'], {
+      env: { KUBECONFIG: sandbox.kubeconfigFile },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: cluster green \(context green\) does not serve the TargetGroupBinding API cutover\.dev\/v1alpha1: the CRD targetgroupbindings\.cutover\.dev is not installed$/m,
+    );
+    assert.match(r.stderr, /--install-crds/);
+    assert.match(r.stderr, /kubectl --context green apply -f deploy\/crd\/targetgroupbindings\.cutover\.dev\.yaml/);
+  });
+
+  it('GIVEN an API server that does not answer THEN exit 1 naming the cluster and its server, not "fetch failed"', async () => {
+    const file = join(dir, 'kubeconfig-down');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    writeFileSync(
+      file,
+      readFileSync(sandbox.kubeconfigFile, 'utf8').replace(
+        /server: https:\/\/127\.0\.0\.1:\d+/g,
+        `server: https://127.0.0.1:${port}`,
+      ),
+    );
+    for (const extra of [[], ['--install-crds']]) {
+      const r = await runCli(
+        ['agent', '--cluster-name', 'blue', '--context', 'blue', '--region', 'us-east-1', ...extra],
+        {
+          env: { KUBECONFIG: file },
+        },
+      );
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: cannot reach the Kubernetes API server of cluster blue \\(context blue\\) at https://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)$`,
+          'm',
+        ),
+      );
+      assert.doesNotMatch(r.stderr, /internal error|fetch failed/);
+    }
   });
 });
