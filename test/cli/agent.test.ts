@@ -98,6 +98,20 @@ describe('cutover agent', () => {
           /cutover_agent_pod_ready_to_registered_seconds_count 4/.test(text)
         );
       });
+      // The status says where the binding stands, not only what the last pass changed.
+      const binding = async () =>
+        (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+          group: 'cutover.dev',
+          version: 'v1alpha1',
+          namespace: 'web',
+          plural: 'targetgroupbindings',
+          name: 'web',
+        })) as { status?: { healthyTargets?: number; conditions?: Array<{ type: string; message: string }> } };
+      await until('4 healthy targets in the status', async () => (await binding()).status?.healthyTargets === 4);
+      assert.equal(
+        (await binding()).status?.conditions?.find((c) => c.type === 'Ready')?.message,
+        '4 targets desired, 4 registered (4 healthy); last pass registered 0, deregistered 0',
+      );
       agent.kill('SIGTERM');
       assert.equal(await agent.exited, 0, agent.out());
       assert.match(stdout(), /agent blue: stopped/);
