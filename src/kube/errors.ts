@@ -1,5 +1,5 @@
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
-import { CutoverError, ExitCode, isCutoverError } from '../errors.ts';
+import { CutoverError, ExitCode, isCutoverError, NETWORK_ERROR_CODES, systemErrorCode } from '../errors.ts';
 
 /**
  * Kubernetes API failures → CutoverError, in one place, so a user never sees client-node's raw
@@ -21,19 +21,6 @@ export interface KubeCallContext {
   namespace?: string;
 }
 
-/** Network failures: the API server was never reached (no HTTP status to speak of). */
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
 /** TLS failures: reached, but the server's certificate is not the one the kubeconfig trusts. */
 const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 
@@ -45,18 +32,6 @@ export function whereKube(t: Pick<KubeCallContext, 'cluster' | 'context'>): stri
 /** The API server a kubeconfig (already switched to its context) talks to. */
 export function serverOf(kc: KubeConfig): string | undefined {
   return kc.getCurrentCluster()?.server;
-}
-
-/** The system error code under an error (`fetch failed` keeps it in `cause`, sometimes nested). */
-function systemCode(e: unknown): string | undefined {
-  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const errors = (cur as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.length) cur = errors[0];
-    else cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** The `message` of the Status object an API server answers with (its body is JSON text). */
@@ -88,8 +63,8 @@ export function notFoundKind(e: unknown): string | undefined {
 /** Whether `e` is a failure of the Kubernetes API (an HTTP status, or no answer at all). */
 export function isKubeFailure(e: unknown): boolean {
   if (e instanceof ApiException) return true;
-  const code = systemCode(e);
-  return code !== undefined && (NETWORK.has(code) || TLS.test(code));
+  const code = systemErrorCode(e);
+  return code !== undefined && (NETWORK_ERROR_CODES.has(code) || TLS.test(code));
 }
 
 /**
@@ -101,7 +76,7 @@ export function kubeError(e: unknown, t: KubeCallContext): unknown {
   const where = whereKube(t);
   const at = t.server ? ` at ${t.server}` : '';
   const check = `kubectl --context ${t.context}`;
-  const code = systemCode(e);
+  const code = systemErrorCode(e);
   if (!(e instanceof ApiException)) {
     if (code && TLS.test(code)) {
       return new CutoverError(
@@ -114,7 +89,7 @@ export function kubeError(e: unknown, t: KubeCallContext): unknown {
         },
       );
     }
-    if (code && NETWORK.has(code)) {
+    if (code && NETWORK_ERROR_CODES.has(code)) {
       return new CutoverError(
         'E_KUBE_UNREACHABLE',
         `cannot reach the Kubernetes API server of ${where}${at} (${code})`,
