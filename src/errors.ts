@@ -78,11 +78,19 @@ export function plural(n: number, word: string): string {
 export const MAX_SHOWN = 80;
 
 /**
+ * How long an ARN quoted in a message may be before it is cut. ARNs are shown whole up to this:
+ * what tells two apart (a listener's or target group's id) is their tail, which a cut at
+ * {@link MAX_SHOWN} would drop. Longer ones lose their middle, never their tail.
+ */
+export const MAX_ARN_SHOWN = 300;
+
+/**
  * Renders a value for an error message: strings quoted, long values cut. A cut string keeps its
- * closing quote (`"arn:aws:elasticloadbalancing:…"`), so the message still reads as a quote.
+ * closing quote (`"some long text…"`), so the message still reads as a quote; an ARN is shown
+ * whole (or, past {@link MAX_ARN_SHOWN}, cut in the middle: `"arn:aws:…/1330ec75395d8e31"`).
  */
 export function showValue(v: unknown): string {
-  if (typeof v === 'string') return quoteCut(v);
+  if (typeof v === 'string') return v.startsWith('arn:') ? quoteMiddle(v, MAX_ARN_SHOWN) : quoteCut(v);
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   return cutText(typeof v === 'object' ? (JSON.stringify(v) ?? String(v)) : String(v));
@@ -110,6 +118,49 @@ function quoteCut(s: string, max = MAX_SHOWN): string {
   } while (out.length > max && points.length > 0);
   return out;
 }
+
+/** `s` as a JSON string of at most `max` characters; a long one keeps its head and tail, `…` between. */
+function quoteMiddle(s: string, max: number): string {
+  const whole = JSON.stringify(s);
+  if (whole.length <= max) return whole;
+  const points = Array.from(s);
+  let keep = max - 3;
+  let out = '';
+  do {
+    const head = Math.ceil(keep / 3);
+    out = JSON.stringify(`${points.slice(0, head).join('')}…${points.slice(points.length - (keep - head)).join('')}`);
+    keep--;
+  } while (out.length > max && keep > 1);
+  return out;
+}
+
+/**
+ * The system error code under an error (`ECONNREFUSED`, `ENOTFOUND`, …): on the error itself, on
+ * its `cause` (`fetch failed` keeps it there) or on the first of an AggregateError's `errors`.
+ */
+export function systemErrorCode(e: unknown): string | undefined {
+  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const errors = (cur as { errors?: unknown }).errors;
+    cur = Array.isArray(errors) && errors.length ? errors[0] : (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Codes of a request that never got an answer: nothing listening, no such host, no route, cut off. */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 /**
  * A message from another library (the YAML parser) with every quoted value in it cut like

@@ -7,7 +7,13 @@ import type { GuardRail } from './guard-rail.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { ClusterView, TargetGroupPort } from './ports.ts';
 import { gateConditionType, gateStatus } from './readiness-gate.ts';
-import { type FailureReason, type ReconcileDeps, type ReconcileResult, reconcileBinding } from './reconcile.ts';
+import {
+  type FailureReason,
+  type ReconcileDeps,
+  type ReconcileResult,
+  reconcileBinding,
+  targetCounts,
+} from './reconcile.ts';
 import type { BindingSpec, Target } from './types.ts';
 import { targetKey } from './types.ts';
 
@@ -334,14 +340,8 @@ export class AgentController {
     /** The target group and type the binding's targets are registered in (recorded once). */
     bound?: { targetGroupARN: string; targetType: string },
   ): Promise<void> {
-    const counts = states
-      ? {
-          registeredTargets: Object.entries(states)
-            .filter(([s]) => s !== 'draining')
-            .reduce((a, [, n]) => a + n, 0),
-          healthyTargets: states.healthy ?? 0,
-        }
-      : {};
+    const c = states ? targetCounts(states) : undefined;
+    const counts = c ? { registeredTargets: c.registered, healthyTargets: c.healthy } : {};
     const fingerprint = JSON.stringify([
       obj.metadata.generation,
       r.ready,

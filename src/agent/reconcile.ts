@@ -144,10 +144,13 @@ export async function reconcileBinding(
     );
     const states: Record<string, number> = {};
     for (const t of targets) states[t.state] = (states[t.state] ?? 0) + 1;
+    const counts = targetCounts(states);
+    const n = desired.targets.length;
     return done({
       ready: true,
       reason: 'Reconciled',
-      message: `${desired.targets.length} targets desired; registered ${changes.register.length}, deregistered ${changes.deregister.length}`,
+      // Where the binding stands first (what a user checks), then what this pass changed.
+      message: `${n} target${n === 1 ? '' : 's'} desired, ${counts.registered} registered (${counts.healthy} healthy); last pass registered ${changes.register.length}, deregistered ${changes.deregister.length}`,
       checkpoint,
       states,
       targets,
@@ -168,6 +171,19 @@ export async function reconcileBinding(
       reason === 'TargetGroupNotFound' ? 300_000 : undefined,
     );
   }
+}
+
+/**
+ * The status's counts from targets by state: registered = every state but `draining` (on their
+ * way out), healthy = `healthy`.
+ */
+export function targetCounts(states: Record<string, number>): { registered: number; healthy: number } {
+  return {
+    registered: Object.entries(states)
+      .filter(([s]) => s !== 'draining')
+      .reduce((a, [, n]) => a + n, 0),
+    healthy: states.healthy ?? 0,
+  };
 }
 
 /** The targets after the pass: what DescribeTargetHealth said, with this pass's changes applied. */

@@ -1,4 +1,4 @@
-import { CutoverError, ExitCode, isCutoverError } from '../errors.ts';
+import { CutoverError, ExitCode, isCutoverError, NETWORK_ERROR_CODES, systemErrorCode } from '../errors.ts';
 
 /**
  * AWS SDK errors → CutoverError, in one place. The SDK names a modelled error after its shape
@@ -22,6 +22,8 @@ interface Mapping {
   exitCode?: ExitCode;
   /** Whether the resource is the offending value (not for credentials: any call fails alike). */
   aboutResource?: false;
+  /** No answer at all: the system error says it (`connect ECONNREFUSED 127.0.0.1:37777`), no AWS code. */
+  network?: true;
 }
 
 const THROTTLING = new Set([
@@ -105,7 +107,53 @@ export function iamAction(operation: string): string {
   return `${prefix}:${operation}`;
 }
 
-function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext): Mapping {
+/** The variable naming each service's endpoint, as the SDK reads it (AWS_ENDPOINT_URL_<service id>). */
+const ENDPOINT_VARIABLES: Record<string, string> = {
+  elasticloadbalancing: 'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
+  cloudwatch: 'AWS_ENDPOINT_URL_CLOUDWATCH',
+  sts: 'AWS_ENDPOINT_URL_STS',
+};
+
+/**
+ * The endpoint the SDK sends an operation to when the environment overrides AWS's own — the
+ * service's AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, unless
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true — with the variable it came from.
+ */
+export function configuredEndpoint(
+  operation: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string; variable: string } | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
+  const service = iamAction(operation).split(':')[0]!;
+  for (const variable of [ENDPOINT_VARIABLES[service], 'AWS_ENDPOINT_URL']) {
+    const url = variable ? env[variable] : undefined;
+    if (variable && url) return { url, variable };
+  }
+  return undefined;
+}
+
+function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext, env: NodeJS.ProcessEnv): Mapping {
+  const net = systemErrorCode(e);
+  if ((net && NETWORK_ERROR_CODES.has(net)) || (e as { name?: unknown })?.name === 'TimeoutError') {
+    const custom = configuredEndpoint(ctx.operation, env);
+    return custom
+      ? {
+          code: 'E_AWS_UNREACHABLE',
+          what: `cannot reach the AWS endpoint ${custom.url} from ${custom.variable} — is it running?`,
+          hint: `start what serves ${custom.url} (for the sandbox: \`cutover sandbox\`, then \`source .sandbox/env\` again — its ports change at every start), or unset ${custom.variable} to call AWS itself`,
+          exitCode: ExitCode.internal,
+          aboutResource: false,
+          network: true,
+        }
+      : {
+          code: 'E_AWS_UNREACHABLE',
+          what: 'cannot reach AWS',
+          hint: "check the network connection and proxy settings (HTTPS_PROXY), and that spec.region is the listener's region; if it persists, check the AWS Health Dashboard for the region",
+          exitCode: ExitCode.internal,
+          aboutResource: false,
+          network: true,
+        };
+  }
   if (code && Object.hasOwn(NOT_FOUND, code)) return NOT_FOUND[code]!;
   if (code && THROTTLING.has(code)) {
     return {
@@ -148,22 +196,29 @@ function mappingFor(code: string | undefined, e: unknown, ctx: AwsCallContext): 
       hint: 'the message above says which value; fix the rollout or the resource it names',
     };
   }
+  const custom = configuredEndpoint(ctx.operation, env);
   return {
     code: 'E_AWS_CALL_FAILED',
     what: 'the AWS call failed',
-    hint: 'retry later; if it persists, check the AWS Health Dashboard for the region',
+    hint: custom
+      ? `retry later; the call went to ${custom.url} (${custom.variable}), not AWS: if it persists, look there`
+      : 'retry later; if it persists, check the AWS Health Dashboard for the region',
     exitCode: ExitCode.internal,
   };
 }
 
-/** The CutoverError for an AWS SDK failure (a CutoverError passes through unchanged). */
-export function toCutoverError(e: unknown, ctx: AwsCallContext): CutoverError {
+/**
+ * The CutoverError for an AWS SDK failure (a CutoverError passes through unchanged). `env` is
+ * where the SDK found its endpoints (process.env: it reads no other).
+ */
+export function toCutoverError(e: unknown, ctx: AwsCallContext, env: NodeJS.ProcessEnv = process.env): CutoverError {
   if (isCutoverError(e)) return e;
   const code = awsErrorCode(e);
-  const m = mappingFor(code, e, ctx);
+  const m = mappingFor(code, e, ctx, env);
   const detail = e instanceof Error && e.message ? e.message : String(e);
   const where = ctx.route ? ` for route "${ctx.route}"` : '';
-  return new CutoverError(m.code, `${ctx.operation}${where} failed: ${m.what} (${code ?? 'error'}: ${detail})`, {
+  const why = m.network ? detail : `${code ?? 'error'}: ${detail}`;
+  return new CutoverError(m.code, `${ctx.operation}${where} failed: ${m.what} (${why})`, {
     value: m.aboutResource === false ? undefined : ctx.arn,
     hint: m.hint,
     exitCode: m.exitCode ?? ExitCode.invalid,

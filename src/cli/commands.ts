@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { CommandContext } from './context.ts';
+import { FAULTS, faultOutcomes } from './demo-faults.ts';
 
 /**
  * The command manifest: names, descriptions and options only, so `cutover --help` never loads
@@ -266,8 +267,8 @@ export const commands: CommandEntry[] = [
       y
         .option('fault', {
           type: 'string',
-          choices: ['green-5xx', 'green-unhealthy', 'alarm', 'aws-throttle', 'drift'],
-          describe: 'show a safety behaviour instead (rollback, exit 3; drift: pause, then abort, exit 4)',
+          choices: Object.keys(FAULTS),
+          describe: `show a safety behaviour instead — ${faultOutcomes()}`,
         })
         .option('speed', { type: 'string', default: '120', describe: 'virtual seconds per wall second' })
         .option('seed', { type: 'string', describe: 'random seed of the simulated world' })

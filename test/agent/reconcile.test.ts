@@ -99,6 +99,22 @@ describe('reconcile a binding', () => {
     assert.deepEqual(r.states, { healthy: 1, draining: 1, initial: 1 });
   });
 
+  it('GIVEN targets registered and healthy WHEN a pass changes nothing THEN the message says where the binding stands, then what the pass did', async () => {
+    const g = new FakeGroup();
+    const desired = [t(1), t(2), t(3), t(4)];
+    const first = await reconcileBinding(deps(g), b(), want(desired), undefined);
+    assert.equal(first.message, '4 targets desired, 4 registered (0 healthy); last pass registered 4, deregistered 0');
+    for (const x of g.targets.values()) x.state = 'healthy';
+    // A verification pass (the health refresh): nothing to change, every target healthy.
+    const again = await reconcileBinding(deps(g), b(), want(desired), undefined);
+    assert.equal(again.message, '4 targets desired, 4 registered (4 healthy); last pass registered 0, deregistered 0');
+    // One pod replaced: the leaving target is draining, not counted as registered.
+    const next = await reconcileBinding(deps(g), b(), want([t(2), t(3), t(4), t(5)]), undefined);
+    assert.equal(next.message, '4 targets desired, 4 registered (3 healthy); last pass registered 1, deregistered 1');
+    const one = await reconcileBinding(deps(new FakeGroup()), b(), want([t(9)]), undefined);
+    assert.match(one.message, /^1 target desired, 1 registered \(0 healthy\);/);
+  });
+
   it('GIVEN a shared target group WHEN reconciled THEN ownership is saved before registering and other clusters’ targets stay', async () => {
     const g = new FakeGroup();
     const other = { id: '10.9.0.1', port: 8080 };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { checkRegion, createAwsClients } from '../../src/aws/clients.ts';
 import { createRolloutClients } from '../../src/aws/cluster-clients.ts';
@@ -124,6 +125,56 @@ describe('createAwsClients', () => {
     }
   });
 
+  it('GIVEN AWS_ENDPOINT_URL_* at a port nothing listens on THEN the error names that endpoint and its variable, not the AWS Health Dashboard', async () => {
+    const url = await closedUrl();
+    restore = withEnv({
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: url,
+      AWS_ACCESS_KEY_ID: 'AKIDFROMENV',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    const clients = createAwsClients({ region: 'us-east-1', clock: w.clock, maxAttempts: 1 });
+    try {
+      const err = await rejectionOf(new ElbForwardWeights(clients.elbv2).readForward(w.route));
+      assert.equal(err.code, 'E_AWS_UNREACHABLE');
+      assert.equal(
+        err.message,
+        `DescribeListeners for route "web" failed: cannot reach the AWS endpoint ${url} from AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 — is it running? (connect ECONNREFUSED ${url.slice('http://'.length)})`,
+      );
+      assert.match(err.hint, /cutover sandbox/);
+      assert.match(err.hint, /unset AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2/);
+      assert.doesNotMatch(err.hint, /Health Dashboard/);
+      assert.equal(err.value, undefined, 'the listener is not what was wrong');
+      assert.equal(err.exitCode, 1);
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('GIVEN AWS itself unreachable (no endpoint override) THEN "cannot reach AWS", with the network and the Health Dashboard to check', async () => {
+    restore = withEnv({});
+    const url = await closedUrl();
+    // The endpoint given in code (as the demo does), not by the environment: the SDK's own choice.
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      clock: w.clock,
+      credentials: DUMMY,
+      endpoint: url,
+      maxAttempts: 1,
+    });
+    try {
+      const err = await rejectionOf(new ElbForwardWeights(clients.elbv2).readForward(w.route));
+      assert.equal(err.code, 'E_AWS_UNREACHABLE');
+      assert.match(
+        err.message,
+        /^DescribeListeners for route "web" failed: cannot reach AWS \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+      );
+      assert.match(err.hint, /HTTPS_PROXY/);
+      assert.match(err.hint, /AWS Health Dashboard/);
+    } finally {
+      clients.destroy();
+    }
+  });
+
   it('assumes a cluster role with its external id once, shares it between clients, and refreshes it before expiry', async () => {
     // GIVEN a role that needs an external id
     const clients = roleClients('arn:aws:iam::111122223333:role/cutover-driver', 'ext-1234', 'ext-1234');
@@ -199,6 +250,15 @@ describe('createAwsClients', () => {
   });
 });
 
+/** An http:// URL on loopback where nothing listens (a port just freed). */
+async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return `http://127.0.0.1:${port}`;
+}
+
 describe('region and error mapping', () => {
   it('refuses ARNs of another region, naming both regions', () => {
     const arn =
@@ -263,4 +323,24 @@ describe('region and error mapping', () => {
       assert.ok(c.hint);
     });
   }
+
+  it('GIVEN a service endpoint from the environment THEN an AWS failure points there, not at the AWS Health Dashboard', () => {
+    const e = Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure' });
+    const env = { AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:37777' };
+    const c = toCutoverError(e, { operation: 'GetMetricData' }, env);
+    assert.equal(c.code, 'E_AWS_CALL_FAILED');
+    assert.match(c.hint!, /went to http:\/\/127\.0\.0\.1:37777 \(AWS_ENDPOINT_URL_CLOUDWATCH\), not AWS/);
+    // Another service's variable, or one the SDK is told to ignore, changes nothing.
+    for (const other of [
+      { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:37777' },
+      { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+    ]) {
+      assert.match(toCutoverError(e, { operation: 'GetMetricData' }, other).hint!, /AWS Health Dashboard/);
+    }
+    // AWS_ENDPOINT_URL stands for every service without its own.
+    assert.match(
+      toCutoverError(e, { operation: 'ModifyListener' }, { AWS_ENDPOINT_URL: 'http://localhost:4566' }).hint!,
+      /went to http:\/\/localhost:4566 \(AWS_ENDPOINT_URL\)/,
+    );
+  });
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +98,20 @@ describe('cutover agent', () => {
           /cutover_agent_pod_ready_to_registered_seconds_count 4/.test(text)
         );
       });
+      // The status says where the binding stands, not only what the last pass changed.
+      const binding = async () =>
+        (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+          group: 'cutover.dev',
+          version: 'v1alpha1',
+          namespace: 'web',
+          plural: 'targetgroupbindings',
+          name: 'web',
+        })) as { status?: { healthyTargets?: number; conditions?: Array<{ type: string; message: string }> } };
+      await until('4 healthy targets in the status', async () => (await binding()).status?.healthyTargets === 4);
+      assert.equal(
+        (await binding()).status?.conditions?.find((c) => c.type === 'Ready')?.message,
+        '4 targets desired, 4 registered (4 healthy); last pass registered 0, deregistered 0',
+      );
       agent.kill('SIGTERM');
       assert.equal(await agent.exited, 0, agent.out());
       assert.match(stdout(), /agent blue: stopped/);
@@ -113,5 +129,50 @@ describe('cutover agent', () => {
     assert.match(r.stderr, /no kubeconfig context named "purple"/);
     assert.match(r.stderr, /contexts: blue, green/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('GIVEN a cluster without the binding CRD and no --install-crds THEN exit 2 naming the cluster, the API and how to install it', async () => {
+    const r = await runCli(['agent', '--cluster-name', 'green', '--context', 'green', '--region', 'us-east-1'], {
+      env: { KUBECONFIG: sandbox.kubeconfigFile },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: cluster green \(context green\) does not serve the TargetGroupBinding API cutover\.dev\/v1alpha1: the CRD targetgroupbindings\.cutover\.dev is not installed$/m,
+    );
+    assert.match(r.stderr, /--install-crds/);
+    assert.match(r.stderr, /kubectl --context green apply -f deploy\/crd\/targetgroupbindings\.cutover\.dev\.yaml/);
+  });
+
+  it('GIVEN an API server that does not answer THEN exit 1 naming the cluster and its server, not "fetch failed"', async () => {
+    const file = join(dir, 'kubeconfig-down');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    writeFileSync(
+      file,
+      readFileSync(sandbox.kubeconfigFile, 'utf8').replace(
+        /server: https:\/\/127\.0\.0\.1:\d+/g,
+        `server: https://127.0.0.1:${port}`,
+      ),
+    );
+    for (const extra of [[], ['--install-crds']]) {
+      const r = await runCli(
+        ['agent', '--cluster-name', 'blue', '--context', 'blue', '--region', 'us-east-1', ...extra],
+        {
+          env: { KUBECONFIG: file },
+        },
+      );
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: cannot reach the Kubernetes API server of cluster blue \\(context blue\\) at https://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)$`,
+          'm',
+        ),
+      );
+      assert.doesNotMatch(r.stderr, /internal error|fetch failed/);
+    }
   });
 });

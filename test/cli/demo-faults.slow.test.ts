@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type DemoFault, FAULTS } from '../../src/cli/demo-faults.ts';
 import { runCliProcess } from '../helpers/run-cli.ts';
 
 /** The rest of `cutover demo --fault`: each shows its safety behaviour (npm run test:slow). */
@@ -14,6 +15,8 @@ describe('cutover demo, more faults', () => {
       const r = await runCliProcess(['demo', '--fault', fault], { timeoutMs: 180_000 });
       assert.equal(r.code, code, r.stdout + r.stderr);
       assert.match(r.stdout, says);
+      // What --help, the banner and the README say of this fault's end (src/cli/demo-faults.ts).
+      assert.equal(FAULTS[fault as DemoFault].exit, code);
     });
   }
 });

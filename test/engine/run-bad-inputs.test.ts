@@ -103,6 +103,8 @@ describe('cutover run refuses a rollout it cannot run, exit 2, and touches nothi
     const err = await refused(sandbox, 'no-listener', BASE.replace(LISTENER, missing));
     assert.match(err, /DescribeListeners for route "web" failed: the listener does not exist/);
     assert.ok(err.includes(missing), 'the missing ARN in full');
+    // Quoted whole: the listener id, its last part, is what differs from the right ARN.
+    assert.ok(err.includes(`(got "${missing}")`), err);
     assert.match(err, /hint: check the listenerArn in the rollout/);
   });
 
@@ -111,6 +113,7 @@ describe('cutover run refuses a rollout it cannot run, exit 2, and touches nothi
     const err = await refused(sandbox, 'no-rule', BASE.replace(`listenerArn: ${LISTENER}`, `ruleArn: ${missing}`));
     assert.match(err, /DescribeRules for route "web" failed: the listener rule does not exist/);
     assert.ok(err.includes(missing));
+    assert.ok(err.includes(`(got "${missing}")`), err);
     assert.match(err, /hint: check the ruleArn in the rollout/);
   });
 

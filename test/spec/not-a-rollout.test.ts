@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { cutQuoted, MAX_SHOWN, showValue } from '../../src/errors.ts';
+import { cutQuoted, MAX_ARN_SHOWN, MAX_SHOWN, showValue } from '../../src/errors.ts';
 import { readText } from '../../src/spec/load.ts';
 import { REPO_ROOT } from '../helpers/run-cli.ts';
 import { errorLines, errorsOf, MINIMAL, warningsOf } from './helpers/minimal-rollout.ts';
@@ -48,15 +48,28 @@ describe('parseRollout: a file that is not a rollout gets one error saying so, n
 
 describe('messages quote values cut to a bounded length', () => {
   it('GIVEN a long string THEN showValue cuts it with … and keeps the closing quote', () => {
-    const arn = `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-blue/${'a'.repeat(80)}`;
-    const shown = showValue(arn);
+    const text = `the quick brown fox ${'jumps over the lazy dog '.repeat(5)}`;
+    const shown = showValue(text);
     assert.equal(shown.length, MAX_SHOWN);
-    assert.match(shown, /^"arn:aws:elasticloadbalancing:.*…"$/);
+    assert.match(shown, /^"the quick brown fox .*…"$/);
     // An escape is never split: the cut text is still a JSON string.
     const escaped = showValue('\n'.repeat(100));
     assert.ok(escaped.length <= MAX_SHOWN);
     assert.equal(JSON.parse(escaped), `${'\n'.repeat((escaped.length - 3) / 2)}…`);
     assert.equal(showValue('short'), '"short"');
+  });
+
+  it('GIVEN an ARN THEN showValue quotes it whole: its tail (the id) is what tells two apart', () => {
+    const rule =
+      'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/edge-load-balancer-prod/1330ec75395d8e31/7ea743f6b4084ae9/00000000000000aa';
+    assert.ok(rule.length > MAX_SHOWN);
+    assert.equal(showValue(rule), JSON.stringify(rule));
+    // Past MAX_ARN_SHOWN (a value no real ARN reaches) it loses its middle, never its tail.
+    const huge = `arn:aws:iam::000000000000:role/${'path/'.repeat(80)}cutover-driver`;
+    const cut = showValue(huge);
+    assert.ok(cut.length <= MAX_ARN_SHOWN, `${cut.length}`);
+    assert.match(cut, /^"arn:aws:iam::000000000000:role\/(path\/)*p?a?t?h?…[a-z/]*\/cutover-driver"$/);
+    assert.ok(cut.length >= MAX_ARN_SHOWN - 2, 'uses the room it has');
   });
 
   it('GIVEN a parser message quoting a whole chunk THEN cutQuoted cuts the quote and keeps the rest', () => {

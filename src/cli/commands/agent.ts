@@ -6,7 +6,7 @@ import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agen
 import { type AwsClients, createAwsClients } from '../../aws/index.ts';
 import { CutoverError } from '../../errors.ts';
 import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
-import { installBindingCrds } from '../../kube/crds.ts';
+import { installBindingCrds, missingCrdError, servesBindingApi } from '../../kube/crds.ts';
 import { loadKubeConfig } from '../../kube/kubeconfig.ts';
 import { campaign } from '../../kube/leader.ts';
 import { type OpsServer, startOpsServer } from '../../kube/ops-server.ts';
@@ -47,7 +47,11 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
   const webhook = webhookSettings(args, ctx.env);
   const clock = clockFromEnv(ctx.env);
   const kc = loadKubeConfig(args.context, ctx.env);
-  if (args.installCrds) await installBindingCrds(kc, api);
+  // The API server must answer and serve the binding API before anything starts: informers would
+  // otherwise retry a missing CRD or an unreachable server forever, warning in the log.
+  const where = { cluster: args.clusterName, context: kc.getCurrentContext() };
+  if (args.installCrds) await installBindingCrds(kc, api, where);
+  else if (!(await servesBindingApi(kc, api, where))) throw missingCrdError(api, [where], ctx.cwd);
   const elb = agentElbClient(region);
   let controller: AgentController | undefined;
   // Changes reach the controller only once this replica reconciles and starts every informer: the

@@ -19,6 +19,7 @@ import { parseScenario } from '../../sandbox/scenario/load.ts';
 import { specHash } from '../../spec/hash.ts';
 import { loadRolloutFile, parseRollout } from '../../spec/load.ts';
 import type { CommandContext } from '../context.ts';
+import { type DemoFault, FAULTS, faultBanner } from '../demo-faults.ts';
 import { driverProgress } from '../driver-progress.ts';
 import { createDriverPorts, LEASE_TTL_MS } from '../driver-wiring.ts';
 import { exitCodeOf } from '../progress.ts';
@@ -31,15 +32,7 @@ import { untilAborted } from '../until-aborted.ts';
  * accelerated clock. `--fault` shows a safety behaviour instead. On a terminal the driver's part
  * is the live view; `--output json` prints the demo's lines as `note` events among the driver's.
  */
-export const FAULTS = {
-  'green-5xx': 'green answers 3% 5xx once it carries 25% of the traffic: the gates roll back (exit 3)',
-  'green-unhealthy': "green's pods fail their health checks once it carries 25%: healthyTargets rolls back (exit 3)",
-  alarm: 'the edge-p99-latency alarm fires a minute after green reaches 25%: rollback within one alarm poll (exit 3)',
-  'aws-throttle': 'ELBv2 throttles half the writes and CloudWatch fails for minutes: the outcome is unchanged (exit 0)',
-  drift:
-    'someone edits the listener by hand mid-rollout: the driver pauses, writes nothing, then the demo aborts (exit 4)',
-} as const;
-export type DemoFault = keyof typeof FAULTS;
+export { type DemoFault, FAULTS } from '../demo-faults.ts';
 
 const TRIGGER = 'when: {share: {loadBalancer: edge, port: 80, targetGroup: web-green, reaches: 25%}}';
 const FAULT_YAML: Record<DemoFault, string> = {
@@ -89,7 +82,7 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
     say(
       `demo: sandbox on ${sandbox.awsUrl} at ${speed}× (clusters ${sandbox.clusters.map((c) => c.name).join(', ')}; target groups empty)`,
     );
-    if (fault) say(`demo: fault ${fault} — ${FAULTS[fault]}`);
+    if (fault) say(`demo: fault ${fault} — ${faultBanner(fault)}`);
     const env = { ...ctx.env, KUBECONFIG: sandbox.kubeconfigFile };
     for (const c of rolloutBindings(loaded.rollout)) {
       const kc = loadKubeConfig(c.context, env);

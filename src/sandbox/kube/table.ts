@@ -195,20 +195,43 @@ const defaultPrinter: Printer = {
   cells: (o, age) => [o.metadata.name, age],
 };
 
-/** Evaluates the simple JSONPath subset CRDs use in printer columns (`.spec.a.b`, `.status.x[0].y`). */
-function jsonPath(o: unknown, path: string): unknown {
-  let cur: any = o;
-  for (const part of path
-    .replace(/^\{?\.?/, '')
-    .replace(/\}$/, '')
-    .split('.')) {
-    if (!part) continue;
-    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+/**
+ * Evaluates the JSONPath subset CRDs use in printer columns — fields (`.spec.a.b`), indexes
+ * (`.status.x[0].y`) and filters on a field (`.status.conditions[?(@.type=="Ready")].status`) —
+ * to the first result, as the API server's table convertor prints `results[0][0]`.
+ */
+export function jsonPath(o: unknown, path: string): unknown {
+  let cur: any[] = [o];
+  let rest = path.trim().replace(/^\{/, '').replace(/\}$/, '');
+  while (rest) {
+    const field = /^\.?([A-Za-z0-9_-]+)/.exec(rest);
+    const index = field ? null : /^\[(\d+)\]/.exec(rest);
+    const filter =
+      field || index
+        ? null
+        : /^\[\?\(@\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)'|(-?\d+(?:\.\d+)?)|(true|false))\)\]/.exec(
+            rest,
+          );
+    const m = field ?? index ?? filter;
     if (!m) return undefined;
-    if (m[1]) cur = cur?.[m[1]];
-    for (const idx of m[2]!.match(/\d+/g) ?? []) cur = cur?.[Number(idx)];
+    if (field) {
+      const key = field[1]!;
+      cur = cur.map((v) => v?.[key]).filter((v) => v !== undefined);
+    } else if (index) {
+      const i = Number(index[1]);
+      cur = cur.map((v) => (Array.isArray(v) ? v[i] : undefined)).filter((v) => v !== undefined);
+    } else if (filter) {
+      const [, key, op, dq, sq, num, bool] = filter;
+      const want = dq ?? sq ?? (num !== undefined ? Number(num) : bool === 'true');
+      const test = (el: unknown) => {
+        const got = key!.split('.').reduce<any>((v, k) => v?.[k], el);
+        return op === '==' ? got === want : got !== undefined && got !== want;
+      };
+      cur = cur.flatMap((v) => (Array.isArray(v) ? v.filter(test) : []));
+    }
+    rest = rest.slice(m[0].length);
   }
-  return cur;
+  return cur[0];
 }
 
 function customPrinter(def: ResourceDef): Printer | undefined {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { eventually, startTestCluster, type TestCluster } from './harness.ts';
 import { kubectlRunner } from './kubectl-runner.ts';
 
@@ -89,6 +90,41 @@ describe('kubectl against the emulated API server', () => {
     const out = await ok(['get', 'tgb']);
     assert.match(out, /^NAME\s+TARGET-GROUP\s+AGE$/m);
     assert.match(out, /^web\s+arn:aws:elasticloadbalancing:us-east-1:1:targetgroup\/web-blue\/2\s+\d+s$/m);
+  });
+
+  it('kubectl get tgb -A with the shipped CRD shows READY (the Ready condition), registered and healthy counts', async () => {
+    const crd = fileURLToPath(new URL('../../../deploy/crd/targetgroupbindings.cutover.dev.yaml', import.meta.url));
+    await ok(['apply', '-f', crd]);
+    await ok(
+      ['apply', '-f', '-'],
+      `apiVersion: cutover.dev/v1alpha1
+kind: TargetGroupBinding
+metadata: {name: shop, namespace: default}
+spec: {serviceRef: {name: shop, port: 80}, targetType: ip, targetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/shop/1"}
+`,
+    );
+    const status = (ready: string) =>
+      JSON.stringify({
+        status: {
+          observedGeneration: 1,
+          registeredTargets: 4,
+          healthyTargets: 3,
+          conditions: [
+            { type: 'Synced', status: 'False', reason: 'Other' },
+            { type: 'Ready', status: ready, reason: 'Reconciled', message: '4 targets desired' },
+          ],
+        },
+      });
+    const header = /^NAMESPACE\s+NAME\s+SERVICE\s+PORT\s+TARGET-TYPE\s+READY\s+REGISTERED\s+HEALTHY\s+AGE$/m;
+    let out = await ok(['get', 'tgb', '-A']);
+    assert.match(out, header);
+    assert.match(out, /^default\s+shop\s+shop\s+80\s+ip\s+\d+s$/m, 'no status yet: READY and the counts are empty');
+    for (const ready of ['True', 'False']) {
+      await ok(['patch', 'tgb', 'shop', '--subresource=status', '--type=merge', '-p', status(ready)]);
+      out = await ok(['get', 'tgb', '-A']);
+      assert.match(out, header);
+      assert.match(out, new RegExp(`^default\\s+shop\\s+shop\\s+80\\s+ip\\s+${ready}\\s+4\\s+3\\s+\\d+s$`, 'm'));
+    }
   });
 
   it('kubectl apply --server-side: created, conflict with another manager, then forced', async () => {
