@@ -1,6 +1,6 @@
 import type { DriverResult } from '../engine/driver.ts';
 import type { DriverEvent } from '../engine/events.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, stoppedExitCode } from '../errors.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import { formatPercent } from '../spec/percent.ts';
 
@@ -98,9 +98,12 @@ function routes(plan: Plan): string {
   return plan.routes.length === 1 ? `route ${plan.routes[0]!.name}` : `${plan.routes.length} routes`;
 }
 
-/** The exit code of a driver's outcome (ARCHITECTURE §6): 0 completed, 3 rolled back, 4 aborted. */
-export function exitCodeOf(r: DriverResult): number {
-  if (r.interrupted) return ExitCode.interrupted;
+/**
+ * The exit code of a driver's outcome (ARCHITECTURE §6): 0 completed, 3 rolled back, 4 aborted;
+ * stopped by `signal` (the command's): 129 SIGHUP, 130 Ctrl-C, 143 SIGTERM.
+ */
+export function exitCodeOf(r: DriverResult, signal?: AbortSignal): number {
+  if (r.interrupted) return stoppedExitCode(signal);
   const codes = {
     completed: ExitCode.ok,
     rolledBack: ExitCode.rolledBack,

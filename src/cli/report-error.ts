@@ -26,3 +26,26 @@ export function reportError(e: unknown, debug: boolean, write: Write): number {
   if (debug && err.stack) write(`${err.stack}\n`);
   return ExitCode.internal;
 }
+
+/** The exit code reportError gives `e`: its own for cutover's errors, 1 (a bug) for anything else. */
+export function exitCodeOfError(e: unknown): number {
+  return isCutoverError(e) ? e.exitCode : ExitCode.internal;
+}
+
+/**
+ * `e` as data, for the last JSON event of `run -o json`: what reportError prints on stderr, as
+ * fields (`code`, `message`, `value`, `hint`; the diagnostics of an invalid file; `internal` for a bug).
+ */
+export function errorData(e: unknown): Record<string, unknown> {
+  if (isCutoverError(e)) {
+    return {
+      code: e.code,
+      message: e.message,
+      ...(e.value !== undefined ? { value: e.value } : {}),
+      ...(e.hint !== undefined ? { hint: e.hint } : {}),
+      ...(e instanceof InvalidInputError ? { diagnostics: e.diagnostics } : {}),
+      internal: false,
+    };
+  }
+  return { message: e instanceof Error ? e.message : String(e), internal: true };
+}
