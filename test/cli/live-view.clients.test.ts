@@ -29,9 +29,11 @@ interface PtyRun {
   until(text: string, ms?: number): Promise<void>;
 }
 
-function inPty(args: string[], env: NodeJS.ProcessEnv = {}): PtyRun {
+function inPty(args: string[], env: NodeJS.ProcessEnv = {}, opts: { sized?: boolean } = {}): PtyRun {
   const { NO_COLOR: _, ...base } = process.env;
-  const command = `stty cols ${SIZE.cols} rows ${SIZE.rows}; exec '${process.execPath}' --import tsx '${BIN}' ${args.join(' ')}`;
+  // Unsized, script's pty reports 0×0 (as `script -qec "cutover demo"` run from a pipe does).
+  const stty = opts.sized === false ? '' : `stty cols ${SIZE.cols} rows ${SIZE.rows}; `;
+  const command = `${stty}exec '${process.execPath}' --import tsx '${BIN}' ${args.join(' ')}`;
   const script = requireTool('script', 'apt-get install -y bsdutils (util-linux script)');
   const child = spawn(script, ['-q', '-e', '-c', command, '/dev/null'], {
     cwd: REPO_ROOT,
@@ -90,6 +92,17 @@ describe('the live view on a pseudo-terminal', () => {
       screen.some((l) => /^green +\S+ [┼┤]/.test(l)),
       'green has its charts',
     );
+    assert.equal(screen.at(-1), 'rollout sandbox-web completed: 100% on green');
+  });
+
+  it('GIVEN a terminal that reports 0×0 THEN the demo still draws its frames, 100 columns wide', async () => {
+    const pty = inPty(['demo', '--speed', '480'], {}, { sized: false });
+    assert.equal(await pty.exited, 0, pty.raw());
+    const screen = await screenOf(pty.raw(), { cols: 120, rows: 40 });
+    const top = screen.findIndex((l) => l.startsWith('sandbox-web  blue → green'));
+    assert.ok(top > 0, screen.join('\n'));
+    assert.equal(screen[top]!.length, 100, screen[top]);
+    assert.match(screen[top + 1]!, /^step 4\/4 completed/);
     assert.equal(screen.at(-1), 'rollout sandbox-web completed: 100% on green');
   });
 
