@@ -214,7 +214,14 @@ describe('the live view on a terminal that reports no size', () => {
   for (const size of [{ columns: 0, rows: 0 }, {}]) {
     it(`GIVEN a size of ${JSON.stringify(size)} (script -c's pty is 0×0) THEN frames 100 columns wide, not blank`, async () => {
       let out = '';
-      const stream = { write: (t: string) => ((out += t), true), isTTY: true, ...size };
+      const stream = {
+        write: (t: string) => {
+          out += t;
+          return true;
+        },
+        isTTY: true,
+        ...size,
+      };
       let now = Date.parse(demo[0]!.time!);
       const ctx = {
         out: createOutput('text', stream, {}),
