@@ -3,7 +3,7 @@ import type { DriverEvent } from '../engine/events.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CommandContext } from './context.ts';
-import { progressLine, summaryLine } from './progress.ts';
+import { type PreflightWait, quietProgressLine, summaryLine } from './progress.ts';
 
 /**
  * Where a driver's progress goes (`cutover run`, `cutover demo`), in one of three forms chosen
@@ -13,7 +13,8 @@ import { progressLine, summaryLine } from './progress.ts';
  *   ends with such a result however it ends: an error gives its `error` fields, see run.ts);
  * - a terminal (text, stdout a TTY, NO_COLOR unset, TERM not dumb): the live view, one screen
  *   redrawn in place (src/cli/live/), then the summary line below its last frame;
- * - otherwise (pipes, CI logs, NO_COLOR): plain lines, one per event, then the summary line.
+ * - otherwise (pipes, CI logs, NO_COLOR): plain lines, one per event (a capacity wait once, then
+ *   when it changes or a minute later: progress.ts quietProgressLine), then the summary line.
  */
 export interface DriverProgress {
   event(e: DriverEvent): void;
@@ -50,10 +51,12 @@ export async function driverProgress(
     const { startLiveScreen } = await import('./live/screen.ts');
     return startLiveScreen(ctx, input);
   }
+  let wait: PreflightWait | null = null;
   return {
     event: (e) => {
-      const line = progressLine(plan, e, clock.now());
-      if (line) ctx.out.line(line);
+      const said = quietProgressLine(plan, e, clock.now(), wait);
+      wait = said.wait;
+      if (said.line) ctx.out.line(said.line);
     },
     note: (text) => ctx.out.line(text),
     finish: (result) => ctx.out.line(summaryLine(plan, result)),

@@ -4,7 +4,7 @@ import type { MetricWindow } from '../../gates/windows.ts';
 import type { Plan } from '../../plan/plan-types.ts';
 import { formatPercent } from '../../spec/percent.ts';
 import type { RolloutStatus } from '../commands/status.ts';
-import { progressLine } from '../progress.ts';
+import { type PreflightWait, quietProgressLine } from '../progress.ts';
 
 /**
  * What the live view shows, reduced from the driver's events (`reduceView`) or from a rollout's
@@ -57,6 +57,8 @@ export interface LiveView {
   bakeEndsAt: number | null;
   /** The latest progress lines (plain-line form), newest last. */
   log: string[];
+  /** A capacity wait the log has said (said again when it changes or a minute later). */
+  wait: PreflightWait | null;
 }
 
 /** How many progress lines the view keeps (the frame shows as many as fit). */
@@ -91,17 +93,19 @@ export function initialView(plan: Plan, holder: string | null, now = 0): LiveVie
     nextTickAt: null,
     bakeEndsAt: null,
     log: [],
+    wait: null,
   };
 }
 
 /** The view after `e`, which happened at `now` (the driver's clock). Pure; `view` is not changed. */
 export function reduceView(plan: Plan, view: LiveView, e: DriverEvent, now: number): LiveView {
-  const line = progressLine(plan, e, now);
+  const { line, wait } = quietProgressLine(plan, e, now, view.wait ?? null);
   const next: LiveView = {
     ...view,
     now,
     startedAt: view.startedAt ?? now,
     log: line ? [...view.log, line].slice(-LOG_LINES) : view.log,
+    wait,
   };
   const everyRoute = (weights: Record<string, number>) =>
     Object.fromEntries(view.routes.map((r) => [r, { ...weights }]));
