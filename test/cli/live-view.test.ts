@@ -67,7 +67,7 @@ describe('live view frames (recorded demo events)', () => {
     t.assert.snapshot(mono(last, 100));
   });
 
-  it('GIVEN a status read from the tags (status --watch) THEN phase, drift and the lapsed lease, without gates', (t) => {
+  it('GIVEN a status read from the tags (status --watch) THEN phase, drift, the lapsed lease and the command waiting, without gates', (t) => {
     const status: RolloutStatus = {
       rollout: 'sandbox-web',
       phase: 'paused',
@@ -76,6 +76,7 @@ describe('live view frames (recorded demo events)', () => {
       updatedAt: '2026-01-01T12:07:00.000Z',
       reason: 'someone else changed the weights: route web: expected blue=3 green=1, found blue=80 green=20',
       lease: { holder: 'ops@laptop/41', expiresAt: '2026-01-01T12:08:00.000Z', live: false },
+      command: { command: 'resume', by: 'bob@desk', at: '2026-01-01T12:09:00.000Z' },
       routes: [{ name: 'web', live: { blue: 80, green: 20 }, recorded: { blue: 3, green: 1 }, drift: true }],
     };
     t.assert.snapshot(mono(viewOfStatus(plan, status, Date.parse('2026-01-01T12:09:30Z')), 80));

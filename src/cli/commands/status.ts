@@ -1,4 +1,6 @@
+import { readCommand } from '../../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
+import type { OperatorCommand } from '../../engine/ports.ts';
 import { ExitCode } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import type { Plan } from '../../plan/plan-types.ts';
@@ -7,6 +9,7 @@ import { formatPercent } from '../../spec/percent.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
 import { LEASE_TTL_MS } from '../driver-wiring.ts';
+import { commandText } from '../live/model.ts';
 
 export interface StatusArgs {
   file: string;
@@ -22,6 +25,11 @@ export interface RolloutStatus {
   updatedAt: string | null;
   reason: string | null;
   lease: { holder: string; expiresAt: string; live: boolean } | null;
+  /**
+   * An operator command on the routes not yet taken (`cutover pause|resume|promote|abort`): the
+   * driver holding the lease takes it within seconds, otherwise the next `cutover run` does.
+   */
+  command: { command: OperatorCommand; by: string; at: string } | null;
   routes: Array<{
     name: string;
     live: Record<string, number>;
@@ -77,7 +85,9 @@ async function readStatus(plan: Plan, aws: ReturnType<typeof createAwsPorts>, no
     (a, b) => (!a || (b && b.updatedAt > a.updatedAt) ? b : a),
     undefined,
   );
-  const lease = records.get(plan.routes[0]!.arn)?.lease;
+  const first = records.get(plan.routes[0]!.arn);
+  const lease = first?.lease;
+  const command = readCommand(plan.routes[0]!.arn, first?.tags ?? {});
   const byCluster = (r: Plan['routes'][number], w: Record<string, number>) =>
     Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, w[tg] ?? 0]));
   const routes = [];
@@ -99,6 +109,7 @@ async function readStatus(plan: Plan, aws: ReturnType<typeof createAwsPorts>, no
     lease: lease
       ? { holder: lease.holder, expiresAt: new Date(lease.expiresAt).toISOString(), live: lease.expiresAt > now }
       : null,
+    command: command ? { command: command.command, by: command.by, at: new Date(command.at).toISOString() } : null,
     routes,
   };
 }
@@ -117,6 +128,7 @@ export function renderStatus(s: RolloutStatus): string {
       (r) => `route ${r.name}: ${shares(r.live)}${r.drift ? `  DRIFT: last written ${shares(r.recorded ?? {})}` : ''}`,
     ),
     ...(s.reason ? [`reason: ${s.reason}`] : []),
+    ...(s.command ? [`command: ${commandText(s)}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

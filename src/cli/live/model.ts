@@ -57,6 +57,8 @@ export interface LiveView {
   bakeEndsAt: number | null;
   /** The latest progress lines (plain-line form), newest last. */
   log: string[];
+  /** From the tags: an operator command waiting to be taken, in words (status: commandText). */
+  command?: string | null;
   /** A capacity wait the log has said (said again when it changes or a minute later). */
   wait: PreflightWait | null;
 }
@@ -165,6 +167,13 @@ export function withNote(view: LiveView, text: string, now = view.now): LiveView
   return { ...view, now, log: [...view.log, text].slice(-LOG_LINES) };
 }
 
+/** A pending operator command in words (`cutover status`): what, who, when, and who will take it. */
+export function commandText(s: RolloutStatus): string {
+  if (!s.command) return '';
+  const taker = s.lease?.live ? `the driver ${s.lease.holder}` : 'the next `cutover run`';
+  return `${s.command.command} sent by ${s.command.by} at ${s.command.at}, waiting for ${taker}`;
+}
+
 /**
  * The view `cutover status --watch` shows: what the routes' tags and live weights say (phase,
  * step, drift, the lease). No gates or traffic: only the driver reads those.
@@ -180,5 +189,6 @@ export function viewOfStatus(plan: Plan, s: RolloutStatus, now: number): LiveVie
     recordedAt: s.updatedAt === null ? null : Date.parse(s.updatedAt),
     weights: Object.fromEntries(s.routes.map((r) => [r.name, r.live])),
     drift: s.routes.filter((r) => r.drift).map((r) => r.name),
+    command: s.command ? commandText(s) : null,
   };
 }
