@@ -64,6 +64,8 @@ describe('cutover run --output json: the last event says how it ended', () => {
     assert.equal(r.last.error?.code, 'E_INVALID_INPUT');
     assert.match(JSON.stringify(r.last.error?.diagnostics), /weight must not go down/);
     assert.match(r.stderr, /bad-step\.yaml:17:16: error:/, 'stderr says it as before');
+    assert.match(r.last.reason!, /^.*bad-step\.yaml:17:16: error: spec\.steps\[1\]\.weight must not go down .*$/m);
+    assert.match(r.last.reason!, /\n1 error found$/);
   });
 
   it('GIVEN no --yes and no terminal THEN result failed, exit 2, message and hint', async () => {
@@ -72,7 +74,7 @@ describe('cutover run --output json: the last event says how it ended', () => {
     assert.equal(r.last.error?.code, 'E_USAGE');
     assert.match(r.last.error!.message, /confirm with --yes when not at a terminal/);
     assert.match(r.last.error!.hint!, /cutover plan/);
-    assert.equal(r.last.reason, r.last.error!.message);
+    assert.equal(r.last.reason, r.last.error!.message, 'the reason is the message (no value to show)');
   });
 
   it('GIVEN a listener that does not exist THEN after the failed phase comes the result: exit 2, the error and hint stderr shows', async () => {

@@ -12,7 +12,7 @@ import { type DetachedChannel, detachedChannel, errorOf, startDetached } from '.
 import { driverProgress } from '../driver-progress.ts';
 import { createDriverPorts, holderName, regionWarning } from '../driver-wiring.ts';
 import { exitCodeOf, summaryLine } from '../progress.ts';
-import { errorData, exitCodeOfError } from '../report-error.ts';
+import { errorData, errorReason, exitCodeOfError } from '../report-error.ts';
 
 export interface RunArgs {
   file: string;
@@ -48,7 +48,7 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
       type: 'result',
       outcome: 'failed',
       exitCode: exitCodeOfError(e),
-      reason: e instanceof Error ? e.message : String(e),
+      reason: errorReason(e),
       error: errorData(e),
       time: new Date(nowOf(ctx)).toISOString(),
     });
