@@ -10,11 +10,29 @@ export const ExitCode = {
   invalid: 2,
   rolledBack: 3,
   aborted: 4,
-  /** 128 + the signal's number, as shells report a process a signal ended. */
+  /** 128 + the signal's number, as shells report a process a signal ended: SIGHUP 1, SIGINT 2, SIGTERM 15. */
+  hungUp: 129,
   interrupted: 130,
   terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The signals cutover stops on, and the exit code of a command each one stopped. */
+export const STOP_SIGNALS = {
+  SIGHUP: ExitCode.hungUp,
+  SIGINT: ExitCode.interrupted,
+  SIGTERM: ExitCode.terminated,
+} as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/**
+ * The exit code of a command stopped through `signal` (the CLI's AbortSignal, aborted with the
+ * received signal's name as its reason's `signal`): 129 SIGHUP, 130 SIGINT (also when unknown), 143 SIGTERM.
+ */
+export function stoppedExitCode(signal: AbortSignal | undefined): ExitCode {
+  const name = (signal?.reason as { signal?: string } | undefined)?.signal;
+  return name !== undefined && name in STOP_SIGNALS ? STOP_SIGNALS[name as StopSignal] : ExitCode.interrupted;
+}
 
 export interface CutoverErrorOptions {
   /** The offending value, shown as `(got …)`. */

@@ -70,7 +70,8 @@ export const commands: CommandEntry[] = [
         .option('yes', {
           type: 'boolean',
           default: false,
-          describe: 'do not ask before moving live traffic (needed without a terminal)',
+          describe:
+            'do not ask before moving live traffic (needed unless stdin and stdout are a terminal, where run shows what it will do and asks y/N)',
         })
         .option('take-over', {
           type: 'boolean',
@@ -105,7 +106,7 @@ export const commands: CommandEntry[] = [
   {
     command: 'status <file>',
     describe:
-      "Show where a rollout stands: phase, step, live weights per route, the driver's lease, drift, and whether run would start, resume or refuse",
+      "Show where a rollout stands: phase, step, live weights per route, the driver's lease, drift, a command waiting, and whether run would start, resume or refuse",
     builder: (y) =>
       y.positional('file', { type: 'string', describe: 'rollout YAML file' }).option('watch', {
         type: 'boolean',

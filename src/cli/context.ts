@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Diagnostic } from '../errors.ts';
-import type { TextStream } from './io.ts';
+import type { InputStream, TextStream } from './io.ts';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -33,8 +33,12 @@ export interface CommandContext {
    * `file:line:col: warning: …`, the same for every command and whatever --log-level says.
    */
   diag(diagnostics: readonly Diagnostic[]): void;
+  /** Where answers to questions come from (process.stdin unless the caller gave another). */
+  readonly stdin: InputStream;
+  /** Where questions go (stderr, so stdout stays the result: `--output json` too). */
+  writeStderr(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Aborted on SIGINT/SIGTERM. */
+  /** Aborted on SIGINT, SIGTERM or SIGHUP; its reason's `signal` names which (errors.ts stoppedExitCode). */
   signal: AbortSignal;
 }

@@ -3,22 +3,25 @@ import type { DriverEvent } from '../engine/events.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import type { Clock } from '../util/clock.ts';
 import type { CommandContext } from './context.ts';
-import { progressLine, summaryLine } from './progress.ts';
+import { type PreflightWait, quietProgressLine, summaryLine } from './progress.ts';
 
 /**
  * Where a driver's progress goes (`cutover run`, `cutover demo`), in one of three forms chosen
  * once per command:
- * - `--output json`: one JSON object per event (`time` added), then `{type: "result", …}`;
+ * - `--output json`: one JSON object per event (`time` added, every event, a capacity wait's
+ *   repeated polls too), then `{type: "result", outcome, exitCode, reason, …}` (`cutover run`
+ *   ends with such a result however it ends: an error gives its `error` fields, see run.ts);
  * - a terminal (text, stdout a TTY, NO_COLOR unset, TERM not dumb): the live view, one screen
  *   redrawn in place (src/cli/live/), then the summary line below its last frame;
- * - otherwise (pipes, CI logs, NO_COLOR): plain lines, one per event, then the summary line.
+ * - otherwise (pipes, CI logs, NO_COLOR): plain lines, one per event (a capacity wait once, then
+ *   when it changes or a minute later: progress.ts quietProgressLine), then the summary line.
  */
 export interface DriverProgress {
   event(e: DriverEvent): void;
   /** A line of the command's own (the demo's `demo: …`): printed, or shown in the live view's log. */
   note(text: string): void;
-  /** Prints the outcome: the live view's last frame stays and the summary goes below it. */
-  finish(result: DriverResult): void;
+  /** Prints the outcome and the command's exit code: the live view's last frame stays and the summary goes below it. */
+  finish(result: DriverResult, exitCode: number): void;
   /** Leaves the terminal as it is (the last frame stays) before an error is printed; idempotent. */
   close(): void;
 }
@@ -33,10 +36,11 @@ export async function driverProgress(
     return {
       event: (e) => ctx.out.json({ ...e, time: stamp() }),
       note: (detail) => ctx.out.json({ type: 'note', detail, time: stamp() }),
-      finish: (result) =>
+      finish: (result, exitCode) =>
         ctx.out.json({
           type: 'result',
           ...result,
+          exitCode,
           error: result.error instanceof Error ? result.error.message : undefined,
           time: stamp(),
         }),
@@ -47,10 +51,12 @@ export async function driverProgress(
     const { startLiveScreen } = await import('./live/screen.ts');
     return startLiveScreen(ctx, input);
   }
+  let wait: PreflightWait | null = null;
   return {
     event: (e) => {
-      const line = progressLine(plan, e, clock.now());
-      if (line) ctx.out.line(line);
+      const said = quietProgressLine(plan, e, clock.now(), wait);
+      wait = said.wait;
+      if (said.line) ctx.out.line(said.line);
     },
     note: (text) => ctx.out.line(text),
     finish: (result) => ctx.out.line(summaryLine(plan, result)),

@@ -9,10 +9,15 @@ export interface TextStream {
   readonly rows?: number;
 }
 
+/** What the CLI reads from: process.stdin, or a test's stream (`isTTY` set to play a terminal). */
+export type InputStream = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+
 /** Everything the CLI takes from its process, so it also runs in-process (tests) with other values. */
 export interface CliIo {
   stdout: TextStream;
   stderr: TextStream;
+  /** Read only to ask a question (`cutover run` at a terminal); process.stdin unless given. */
+  stdin?: InputStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }

@@ -1,7 +1,8 @@
-import { ExitCode, showValue } from '../errors.ts';
+import { ExitCode, STOP_SIGNALS, type StopSignal, showValue } from '../errors.ts';
 import { didYouMean } from '../spec/did-you-mean.ts';
 import { commands, NOT_BUILT } from './commands.ts';
 import type { CommandContext, OutputFormat } from './context.ts';
+import { DETACHED_FD_ENV } from './detach.ts';
 import { type CliIo, processIo } from './io.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.ts';
 import { createOutput, printDiagnostics, type Write } from './output.ts';
@@ -16,20 +17,26 @@ interface GlobalArgs {
 
 /**
  * The cutover command line. Parses, wires, and maps errors to exit codes — the only place that
- * does (0 done, 1 internal error, 2 invalid input or usage, 3 rolled back, 4 aborted, 130
- * interrupted by Ctrl-C, 143 by SIGTERM).
+ * does (0 done, 1 internal error, 2 invalid input or usage, 3 rolled back, 4 aborted, 129
+ * stopped by SIGHUP, 130 interrupted by Ctrl-C, 143 by SIGTERM).
  */
 export async function main(argv: string[]): Promise<void> {
+  // After a hang-up the terminal is gone: writing the last lines to it fails (EIO), which must
+  // not turn a clean stop into a crash.
+  process.once('SIGHUP', () => {
+    for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
+  });
   const code = await runCli(argv);
   process.exitCode = code;
   // An interrupted command may still hold the event loop (a read that never ends): stop now.
-  if (code === ExitCode.interrupted || code === ExitCode.terminated) process.exit(code);
+  if ((Object.values(STOP_SIGNALS) as number[]).includes(code)) process.exit(code);
 }
 
 /** The exit codes, as --help lists them (README "CLI reference" has the same table). */
 export const EXIT_CODES =
   'Exit codes: 0 done, 1 internal error (a bug), 2 invalid input or usage, 3 rolled back, 4 aborted by an ' +
-  'operator, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM; the long-running sandbox and agent stop on either with 0.';
+  'operator, 129 stopped by SIGHUP (terminal closed), 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM; ' +
+  'the long-running sandbox and agent stop on any of them with 0.';
 
 /** Options every command takes; all of them take a value (`-o json`), which commandWord relies on. */
 const GLOBAL_OPTIONS = {
@@ -47,7 +54,7 @@ const GLOBAL_OPTIONS = {
  * process (tests run it in-process with buffers); it never exits the process.
  */
 export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
-  const { stdout, stderr, env, cwd } = { ...processIo(), ...io };
+  const { stdout, stderr, stdin, env, cwd } = { ...processIo(), ...io };
   const writeStderr: Write = (text) => {
     stderr.write(text);
   };
@@ -58,38 +65,40 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     return ExitCode.invalid;
   }
   const abort = new AbortController();
-  // Ctrl-C ends a command with 130 (SIGTERM 143) at once, unless the command stops on it by design.
+  // Ctrl-C ends a command with 130 (SIGTERM 143, a hang-up 129) at once, unless the command stops
+  // on it by design.
   let stopsOnSignal = false;
-  let received: NodeJS.Signals | undefined;
+  let received: StopSignal | undefined;
   let interrupted!: (code: number) => void;
   const interruption = new Promise<number>((resolve) => {
     interrupted = resolve;
   });
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: StopSignal) => {
     received = signal;
-    abort.abort(new Error(`interrupted by ${signal}`));
+    // The reason names the signal: a command that stops on it reports its exit code (stoppedExitCode).
+    abort.abort(Object.assign(new Error(`interrupted by ${signal}`), { signal }));
     if (stopsOnSignal) return;
     writeStderr(`error: interrupted by ${signal}${word ? ` before "cutover ${word}" finished` : ''}\n`);
-    interrupted(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+    interrupted(STOP_SIGNALS[signal]);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // A driver started by --detach ignores hang-ups (detach.ts): it outlives the terminal by design.
+  const signals: StopSignal[] = env[DETACHED_FD_ENV] ? ['SIGINT', 'SIGTERM'] : ['SIGHUP', 'SIGINT', 'SIGTERM'];
+  for (const s of signals) process.once(s, onSignal);
   try {
     const code = await Promise.race([
-      parseAndRun(argv, word, { stdout, stderr, writeStderr, env, cwd }, abort.signal, () => {
+      parseAndRun(argv, word, { stdout, stderr, stdin, writeStderr, env, cwd }, abort.signal, () => {
         stopsOnSignal = true;
       }),
       interruption,
     ]);
     // A command that stops gracefully on a signal (run, demo) says "interrupted" (130): SIGTERM's
-    // own code is 143, what a Job, CI runner or supervisor that sent it expects to see.
-    return code === ExitCode.interrupted && received === 'SIGTERM' ? ExitCode.terminated : code;
+    // own code is 143 (what a Job, CI runner or supervisor that sent it expects to see), SIGHUP's 129.
+    return code === ExitCode.interrupted && received ? STOP_SIGNALS[received] : code;
   } catch (e) {
     // Only the environment turns stacks on: an argument (a file called `debug`) must not.
     return reportError(e, env.CUTOVER_DEBUG === '1', writeStderr);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of signals) process.off(s, onSignal);
   }
 }
 
@@ -204,6 +213,11 @@ function makeContext(g: GlobalArgs, io: RunIo, signal: AbortSignal): CommandCont
       return log;
     },
     diag: (diagnostics) => printDiagnostics(io.writeStderr, diagnostics),
+    // process.stdin is created on first use: only a command that asks touches it.
+    get stdin() {
+      return io.stdin ?? process.stdin;
+    },
+    writeStderr: io.writeStderr,
     cwd: io.cwd,
     env: io.env,
     signal,

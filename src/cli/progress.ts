@@ -1,7 +1,8 @@
 import type { DriverResult } from '../engine/driver.ts';
 import type { DriverEvent } from '../engine/events.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, stoppedExitCode } from '../errors.ts';
 import type { Plan } from '../plan/plan-types.ts';
+import { formatDuration } from '../spec/duration.ts';
 import { formatPercent } from '../spec/percent.ts';
 
 /**
@@ -37,6 +38,47 @@ export function progressLine(plan: Plan, e: DriverEvent, now: number): string | 
     case 'start':
       return `${at} ${e.detail}`;
   }
+}
+
+/** How often a capacity wait that has not changed is said again (driver's clock). */
+export const WAIT_REMINDER_MS = 60_000;
+
+/** A capacity wait being said: its step and words, since when it waits, when it was last said. */
+export interface PreflightWait {
+  step: number;
+  detail: string;
+  since: number;
+  saidAt: number;
+}
+
+/**
+ * progressLine for people (plain lines, the live view's log): a preflight waiting for capacity
+ * polls every few seconds, but is said when what it waits for changes, then at most once a
+ * minute (`still waiting (2m)`), not once per poll. Pure: pass the returned `wait` to the next
+ * call. `--output json` keeps every poll's event.
+ */
+export function quietProgressLine(
+  plan: Plan,
+  e: DriverEvent,
+  now: number,
+  wait: PreflightWait | null,
+): { line: string | undefined; wait: PreflightWait | null } {
+  if (e.type === 'preflight' && !e.ok) {
+    const sameStep = wait !== null && wait.step === e.step;
+    if (sameStep && wait.detail === e.detail) {
+      if (now - wait.saidAt < WAIT_REMINDER_MS) return { line: undefined, wait };
+      const at = new Date(now).toISOString().slice(11, 19);
+      const step = `step ${Math.min(e.step + 1, plan.steps.length)}/${plan.steps.length}`;
+      const waited = formatDuration(Math.round((now - wait.since) / 1000) * 1000);
+      return {
+        line: `${at} ${step} preflight still waiting (${waited}): ${e.detail}`,
+        wait: { ...wait, saidAt: now },
+      };
+    }
+    const since = sameStep ? wait.since : now;
+    return { line: progressLine(plan, e, now), wait: { step: e.step, detail: e.detail, since, saidAt: now } };
+  }
+  return { line: progressLine(plan, e, now), wait: e.type === 'phase' ? null : wait };
 }
 
 /** Where a driver goes on from a record, in words: which step and what it does first. */
@@ -100,9 +142,12 @@ function routes(plan: Plan): string {
   return plan.routes.length === 1 ? `route ${plan.routes[0]!.name}` : `${plan.routes.length} routes`;
 }
 
-/** The exit code of a driver's outcome (ARCHITECTURE §6): 0 completed, 3 rolled back, 4 aborted. */
-export function exitCodeOf(r: DriverResult): number {
-  if (r.interrupted) return ExitCode.interrupted;
+/**
+ * The exit code of a driver's outcome (ARCHITECTURE §6): 0 completed, 3 rolled back, 4 aborted;
+ * stopped by `signal` (the command's): 129 SIGHUP, 130 Ctrl-C, 143 SIGTERM.
+ */
+export function exitCodeOf(r: DriverResult, signal?: AbortSignal): number {
+  if (r.interrupted) return stoppedExitCode(signal);
   const codes = {
     completed: ExitCode.ok,
     rolledBack: ExitCode.rolledBack,

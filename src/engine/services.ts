@@ -1,4 +1,4 @@
-import { CutoverError, ExitCode } from '../errors.ts';
+import { CutoverError, ExitCode, plural } from '../errors.ts';
 import { checkCapacity } from '../plan/capacity.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import { rollbackFrom } from '../plan/rollback.ts';
@@ -158,7 +158,7 @@ export async function preflight(
         });
         if (!v.ok) {
           short.push(
-            `cluster ${cluster} on route ${r.name} has ${v.healthy} healthy targets, needs ${v.required} for ${rise.to}%`,
+            `cluster ${cluster} on route ${r.name} has ${plural(v.healthy, 'healthy target')}, needs ${v.required} for ${rise.to}%`,
           );
         }
       }

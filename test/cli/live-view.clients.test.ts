@@ -24,12 +24,16 @@ interface PtyRun {
   exited: Promise<number | null>;
   /** Types on the terminal's keyboard (\x03 is Ctrl-C). */
   type(text: string): void;
+  /** Closes the terminal (kills `script`, the pty's master side): the kernel hangs up on cutover. */
+  close(): void;
   until(text: string, ms?: number): Promise<void>;
 }
 
-function inPty(args: string[], env: NodeJS.ProcessEnv = {}): PtyRun {
+function inPty(args: string[], env: NodeJS.ProcessEnv = {}, opts: { sized?: boolean } = {}): PtyRun {
   const { NO_COLOR: _, ...base } = process.env;
-  const command = `stty cols ${SIZE.cols} rows ${SIZE.rows}; exec '${process.execPath}' --import tsx '${BIN}' ${args.join(' ')}`;
+  // Unsized, script's pty reports 0×0 (as `script -qec "cutover demo"` run from a pipe does).
+  const stty = opts.sized === false ? '' : `stty cols ${SIZE.cols} rows ${SIZE.rows}; `;
+  const command = `${stty}exec '${process.execPath}' --import tsx '${BIN}' ${args.join(' ')}`;
   const script = requireTool('script', 'apt-get install -y bsdutils (util-linux script)');
   const child = spawn(script, ['-q', '-e', '-c', command, '/dev/null'], {
     cwd: REPO_ROOT,
@@ -54,6 +58,7 @@ function inPty(args: string[], env: NodeJS.ProcessEnv = {}): PtyRun {
     raw: () => raw,
     exited,
     type: (text) => child.stdin.write(text),
+    close: () => child.kill('SIGKILL'),
     until: async (text, ms = 120_000) => {
       for (let waited = 0; waited < ms && !raw.includes(text); waited += 50)
         await new Promise((r) => setTimeout(r, 50));
@@ -90,7 +95,18 @@ describe('the live view on a pseudo-terminal', () => {
     assert.equal(screen.at(-1), 'rollout sandbox-web completed: 100% on green');
   });
 
-  it('GIVEN cutover run in a terminal (no --yes needed) WHEN Ctrl-C mid-bake THEN exit 130, the last frame stays, the record is kept', async () => {
+  it('GIVEN a terminal that reports 0×0 THEN the demo still draws its frames, 100 columns wide', async () => {
+    const pty = inPty(['demo', '--speed', '480'], {}, { sized: false });
+    assert.equal(await pty.exited, 0, pty.raw());
+    const screen = await screenOf(pty.raw(), { cols: 120, rows: 40 });
+    const top = screen.findIndex((l) => l.startsWith('sandbox-web  blue → green'));
+    assert.ok(top > 0, screen.join('\n'));
+    assert.equal(screen[top]!.length, 100, screen[top]);
+    assert.match(screen[top + 1]!, /^step 4\/4 completed/);
+    assert.equal(screen.at(-1), 'rollout sandbox-web completed: 100% on green');
+  });
+
+  it('GIVEN cutover run in a terminal without --yes WHEN Ctrl-C at its question THEN exit 130 and nothing is written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cutover-pty-'));
     const sandbox: Sandbox = await startSandbox({ speed: 60, dir: join(dir, 'sbx') });
     cleanup.push(async () => {
@@ -98,6 +114,31 @@ describe('the live view on a pseudo-terminal', () => {
       rmSync(dir, { recursive: true, force: true });
     });
     const pty = inPty(['run', 'rollouts/sandbox-web.yaml'], sandbox.env);
+    await pty.until('Move live traffic? [y/N] ');
+    assert.match(pty.raw(), /cutover run rollouts\/sandbox-web\.yaml moves live traffic:/);
+    assert.match(pty.raw(), / {2}steps {4}5% → 25% → 50% → 100% on green/);
+    pty.type('\x03');
+    assert.equal(await pty.exited, 130, pty.raw());
+    assert.match(pty.raw(), /error: interrupted before the question was answered; nothing was written/);
+    const status = await runCliProcess(['status', 'rollouts/sandbox-web.yaml', '--output', 'json'], {
+      env: sandbox.env,
+    });
+    const s = JSON.parse(status.stdout);
+    assert.equal(s.phase, 'not started');
+    assert.equal(s.lease, null);
+    assert.deepEqual(s.routes[0].live, { blue: 100, green: 0 });
+  });
+
+  it('GIVEN cutover run in a terminal, answered y WHEN Ctrl-C mid-bake THEN exit 130, the last frame stays, the record is kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-pty-'));
+    const sandbox: Sandbox = await startSandbox({ speed: 60, dir: join(dir, 'sbx') });
+    cleanup.push(async () => {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const pty = inPty(['run', 'rollouts/sandbox-web.yaml'], sandbox.env);
+    await pty.until('Move live traffic? [y/N] ');
+    pty.type('y\r');
     await pty.until('baking');
     pty.type('\x03');
     assert.equal(await pty.exited, 130, pty.raw());
@@ -122,6 +163,33 @@ describe('the live view on a pseudo-terminal', () => {
     assert.equal(s.step, 1);
     assert.deepEqual(s.routes[0].live, { blue: 19, green: 1 });
     assert.equal(s.lease, null, 'the lease was let go: a new run resumes at once');
+  });
+
+  it('GIVEN cutover run in a terminal WHEN the terminal closes mid-bake (SIGHUP) THEN it stops as on Ctrl-C: lease let go, record kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-pty-'));
+    const sandbox: Sandbox = await startSandbox({ speed: 60, dir: join(dir, 'sbx') });
+    cleanup.push(async () => {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const pty = inPty(['run', 'rollouts/sandbox-web.yaml', '--yes'], sandbox.env);
+    await pty.until('baking');
+    pty.close();
+    await pty.exited;
+    // Nobody sees cutover's exit code once its terminal is gone: the lease it let go tells.
+    let s: { phase: string; step: number; lease: unknown; routes: Array<{ live: unknown }> } | undefined;
+    for (let i = 0; i < 100; i++) {
+      const status = await runCliProcess(['status', 'rollouts/sandbox-web.yaml', '--output', 'json'], {
+        env: sandbox.env,
+      });
+      s = JSON.parse(status.stdout);
+      if (s!.lease === null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(s!.lease, null, 'the lease was let go: a new run resumes at once');
+    assert.equal(s!.phase, 'baking');
+    assert.equal(s!.step, 1);
+    assert.deepEqual(s!.routes[0]!.live, { blue: 19, green: 1 });
   });
 
   it('GIVEN cutover status --watch in a terminal THEN one screen of what the tags say, redrawn until Ctrl-C (exit 0)', async () => {

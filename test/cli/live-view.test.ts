@@ -3,13 +3,17 @@ import { readFileSync } from 'node:fs';
 import { describe, it, snapshot } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
 import type { RolloutStatus } from '../../src/cli/commands/status.ts';
+import type { CommandContext } from '../../src/cli/context.ts';
 import { countdown, renderFrame } from '../../src/cli/live/frame.ts';
 import { initialView, type LiveView, reduceView, viewOfStatus } from '../../src/cli/live/model.ts';
 import { parseRecording, replay } from '../../src/cli/live/replay.ts';
+import { startLiveScreen } from '../../src/cli/live/screen.ts';
 import { createOutput } from '../../src/cli/output.ts';
 import { combineTick } from '../../src/gates/tick.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
 import { loadRolloutFile } from '../../src/spec/index.ts';
+import type { Clock } from '../../src/util/clock.ts';
+import { screenOf } from '../helpers/terminal-screen.ts';
 
 /**
  * The live view's frames, from events recorded by real runs (`cutover demo --output json`, and
@@ -63,7 +67,7 @@ describe('live view frames (recorded demo events)', () => {
     t.assert.snapshot(mono(last, 100));
   });
 
-  it('GIVEN a status read from the tags (status --watch) THEN phase, drift and the lapsed lease, without gates', (t) => {
+  it('GIVEN a status read from the tags (status --watch) THEN phase, drift, the lapsed lease and the command waiting, without gates', (t) => {
     const status: RolloutStatus = {
       rollout: 'sandbox-web',
       phase: 'paused',
@@ -72,6 +76,7 @@ describe('live view frames (recorded demo events)', () => {
       updatedAt: '2026-01-01T12:07:00.000Z',
       reason: 'someone else changed the weights: route web: expected blue=3 green=1, found blue=80 green=20',
       lease: { holder: 'ops@laptop/41', expiresAt: '2026-01-01T12:08:00.000Z', live: false },
+      command: { command: 'resume', by: 'bob@desk', at: '2026-01-01T12:09:00.000Z' },
       routes: [{ name: 'web', live: { blue: 80, green: 20 }, recorded: { blue: 3, green: 1 }, drift: true }],
       otherRollout: null,
       specChanged: null,
@@ -238,4 +243,41 @@ describe('where progress goes', () => {
     assert.equal(createOutput('text', { write: () => true }, {}).live, false);
     assert.equal(createOutput('json', tty, {}).live, false);
   });
+});
+
+describe('the live view on a terminal that reports no size', () => {
+  for (const size of [{ columns: 0, rows: 0 }, {}]) {
+    it(`GIVEN a size of ${JSON.stringify(size)} (script -c's pty is 0×0) THEN frames 100 columns wide, not blank`, async () => {
+      let out = '';
+      const stream = {
+        write: (t: string) => {
+          out += t;
+          return true;
+        },
+        isTTY: true,
+        ...size,
+      };
+      let now = Date.parse(demo[0]!.time!);
+      const ctx = {
+        out: createOutput('text', stream, {}),
+        signal: new AbortController().signal,
+      } as unknown as CommandContext;
+      const progress = startLiveScreen(ctx, {
+        plan,
+        clock: { now: () => now, speed: 1 } as unknown as Clock,
+        holder: 'demo',
+      });
+      for (const line of demo) {
+        now = line.time === undefined ? now : Date.parse(line.time);
+        if (line.type !== 'note' && line.type !== 'result') progress.event(line);
+      }
+      progress.close();
+      const screen = await screenOf(out, { cols: 120, rows: 40 });
+      const top = screen.findIndex((l) => l.startsWith('sandbox-web  blue → green'));
+      assert.ok(top >= 0, `the frame is drawn:\n${screen.join('\n')}`);
+      assert.equal(screen[top]!.length, 100, 'as wide as the default width');
+      assert.match(screen[top + 1]!, /^step 4\/4 completed/);
+      assert.ok(screen.length - top > 15, 'the whole frame, not clipped to no rows');
+    });
+  }
 });

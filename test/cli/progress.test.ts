@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { progressLine, summaryLine } from '../../src/cli/progress.ts';
+import { type PreflightWait, progressLine, quietProgressLine, summaryLine } from '../../src/cli/progress.ts';
 import type { DriverEvent } from '../../src/engine/events.ts';
 import { combineTick } from '../../src/gates/tick.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
@@ -94,6 +94,60 @@ describe('progress lines', () => {
     assert.match(
       summaryLine(plan, { ...base, outcome: 'failed', interrupted: true }),
       /interrupted at step 2 of 4; run it again/,
+    );
+  });
+});
+
+describe('a capacity wait in progress lines', () => {
+  const short = (healthy: number) => ({
+    type: 'preflight' as const,
+    step: 1,
+    ok: false,
+    detail: `cluster green on route web has ${healthy} healthy target${healthy === 1 ? '' : 's'}, needs 2 for 25%`,
+  });
+  /** The lines said for `events`, each at its time. */
+  const said = (events: Array<[number, DriverEvent]>) => {
+    let wait: PreflightWait | null = null;
+    const lines: string[] = [];
+    for (const [at, e] of events) {
+      const r = quietProgressLine(plan, e, at, wait);
+      wait = r.wait;
+      if (r.line) lines.push(r.line);
+    }
+    return lines;
+  };
+
+  it('GIVEN 2 minutes of identical polls every 5 s THEN said once, then once a minute', () => {
+    const polls = Array.from({ length: 25 }, (_, i) => [T + i * 5_000, short(1)] as [number, DriverEvent]);
+    assert.deepEqual(said(polls), [
+      '12:04:00 step 2/4 preflight waiting: cluster green on route web has 1 healthy target, needs 2 for 25%',
+      '12:05:00 step 2/4 preflight still waiting (1m): cluster green on route web has 1 healthy target, needs 2 for 25%',
+      '12:06:00 step 2/4 preflight still waiting (2m): cluster green on route web has 1 healthy target, needs 2 for 25%',
+    ]);
+  });
+
+  it('GIVEN what it waits for changes THEN said at once; a new phase forgets the wait', () => {
+    const lines = said([
+      [T, short(0)],
+      [T + 5_000, short(0)],
+      [T + 10_000, short(1)],
+      [T + 15_000, short(1)],
+      [T + 20_000, { type: 'preflight', step: 1, ok: true, detail: 'binding status not checked (x)' }],
+      [T + 25_000, short(1)],
+      [T + 30_000, { type: 'phase', phase: 'paused', step: 1, detail: 'paused by an operator' }],
+      [T + 35_000, { type: 'phase', phase: 'preflight', step: 1 }],
+      [T + 40_000, short(1)],
+    ]);
+    assert.deepEqual(
+      lines.map((l) => l.slice(9)),
+      [
+        'step 2/4 preflight waiting: cluster green on route web has 0 healthy targets, needs 2 for 25%',
+        'step 2/4 preflight waiting: cluster green on route web has 1 healthy target, needs 2 for 25%',
+        'step 2/4 preflight ok: binding status not checked (x)',
+        'step 2/4 paused: paused by an operator',
+        'step 2/4 preflight',
+        'step 2/4 preflight waiting: cluster green on route web has 1 healthy target, needs 2 for 25%',
+      ],
     );
   });
 });

@@ -178,7 +178,7 @@ describe('driver', () => {
     });
     const r = await finish(run);
     assert.equal(r.outcome, 'rolledBack');
-    assert.match(r.reason ?? '', /cluster green on route web has 1 healthy targets, needs 2 for 5%/);
+    assert.match(r.reason ?? '', /cluster green on route web has 1 healthy target, needs 2 for 5%/);
     assert.equal(r.moved, false);
     assert.equal(r.cause, 'preflight');
     assert.deepEqual(run.world.writes, [], 'nothing written: the listener already sends everything to blue');

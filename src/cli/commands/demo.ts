@@ -143,12 +143,13 @@ export async function run(args: DemoArgs, ctx: CommandContext): Promise<number> 
         },
       });
       if (result.outcome === 'failed' && result.error) throw result.error;
-      progress.finish(result);
+      const code = exitCodeOf(result, ctx.signal);
+      progress.finish(result, code);
       if (args.keep) {
         say(`demo: the sandbox stays up (source ${sandbox.envFile}); Ctrl-C stops it`);
         await untilAborted(ctx.signal);
       }
-      return exitCodeOf(result);
+      return code;
     } finally {
       close();
       operatorClients.destroy();

@@ -1,4 +1,4 @@
-import { commandTags, readCommand } from '../../aws/driver-state.ts';
+import { COMMAND_TAG, commandTags, readCommand } from '../../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
 import { runAbort } from '../../engine/driver.ts';
 import type { OperatorCommand } from '../../engine/ports.ts';
@@ -16,6 +16,8 @@ import { progressLine, summaryLine } from '../progress.ts';
  * wherever it runs — left as the `cutover.dev/command` tag on the rollout's first route, which
  * the driver polls every few seconds. When no driver holds the lease, `abort` rolls back itself
  * (and exits 4, as the driver would); the others stay on the route for the next `cutover run`.
+ * The tag holds one command: while one waits (for the driver, or for the next run), another is
+ * refused naming it (E_COMMAND_PENDING, exit 2) — except `abort`, which always replaces it.
  */
 export interface OperatorArgs {
   file: string;
@@ -59,11 +61,22 @@ async function send(command: OperatorCommand, args: OperatorArgs, ctx: CommandCo
     const lease = records.get(first)?.lease;
     const driven = lease !== undefined && lease.expiresAt > clock.now();
     const pending = readCommand(first, records.get(first)?.tags ?? {});
-    if (pending && driven) {
-      throw new CutoverError('E_COMMAND_PENDING', `a ${pending.command} command is still waiting for the driver`, {
-        value: pending.by,
-        hint: 'the driver reads commands every few seconds; try again in a moment',
-      });
+    // One command at a time, driver or not: a second one would overwrite the first unseen. An
+    // abort always goes through (it replaces the waiting command: rolling back outranks it).
+    if (pending && command !== 'abort') {
+      const sent = `sent by ${pending.by} at ${new Date(pending.at).toISOString()}`;
+      throw new CutoverError(
+        'E_COMMAND_PENDING',
+        driven
+          ? `a ${VERB[pending.command]} command (${sent}) is still waiting for the driver ${lease.holder}`
+          : `a ${VERB[pending.command]} command (${sent}) is waiting for the next \`cutover run ${args.file}\``,
+        {
+          value: VERB[command],
+          hint: driven
+            ? 'the driver takes commands every few seconds; try again in a moment (`cutover abort` always goes through)'
+            : `run the rollout to act on it first; \`cutover abort ${args.file}\` always goes through; to drop it: aws elbv2 remove-tags --resource-arns ${first} --tag-keys ${COMMAND_TAG}`,
+        },
+      );
     }
     await aws.tags.writeTags(first, commandTags(command, clock.now(), holderName()));
     if (driven) {

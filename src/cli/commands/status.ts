@@ -1,6 +1,6 @@
-import { recordOf } from '../../aws/driver-state.ts';
+import { readCommand, recordOf } from '../../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
-import type { RouteWeights } from '../../engine/ports.ts';
+import type { OperatorCommand, RouteWeights } from '../../engine/ports.ts';
 import { ENDED_PHASES, startSummary } from '../../engine/resume.ts';
 import { ExitCode } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
@@ -10,6 +10,7 @@ import { formatPercent } from '../../spec/percent.ts';
 import { clockFromEnv } from '../../util/clock.ts';
 import type { CommandContext } from '../context.ts';
 import { LEASE_TTL_MS } from '../driver-wiring.ts';
+import { commandText } from '../live/model.ts';
 
 export interface StatusArgs {
   file: string;
@@ -25,6 +26,11 @@ export interface RolloutStatus {
   updatedAt: string | null;
   reason: string | null;
   lease: { holder: string; expiresAt: string; live: boolean } | null;
+  /**
+   * An operator command on the routes not yet taken (`cutover pause|resume|promote|abort`): the
+   * driver holding the lease takes it within seconds, otherwise the next `cutover run` does.
+   */
+  command: { command: OperatorCommand; by: string; at: string } | null;
   routes: Array<{
     name: string;
     live: Record<string, number>;
@@ -92,7 +98,9 @@ async function readStatus(
     undefined,
   );
   const record = recordOf(plan.routes, records);
-  const lease = records.get(plan.routes[0]!.arn)?.lease;
+  const first = records.get(plan.routes[0]!.arn);
+  const lease = first?.lease;
+  const command = readCommand(plan.routes[0]!.arn, first?.tags ?? {});
   const byCluster = (r: Plan['routes'][number], w: Record<string, number>) =>
     Object.fromEntries(Object.entries(r.targetGroups).map(([c, tg]) => [c, w[tg] ?? 0]));
   const routes = [];
@@ -119,6 +127,7 @@ async function readStatus(
     lease: lease
       ? { holder: lease.holder, expiresAt: new Date(lease.expiresAt).toISOString(), live: lease.expiresAt > now }
       : null,
+    command: command ? { command: command.command, by: command.by, at: new Date(command.at).toISOString() } : null,
     routes,
     otherRollout:
       record && record.rollout !== plan.name
@@ -165,6 +174,7 @@ export function renderStatus(s: RolloutStatus): string {
           `file: differs from the one ${s.rollout} ${ENDED_PHASES.has(s.phase) ? 'ran' : 'started'} with (recorded spec hash ${s.specChanged.recorded.slice(0, 12)}, this file ${s.specChanged.file.slice(0, 12)})${ENDED_PHASES.has(s.phase) ? '' : '; `cutover run` goes on with it only with --force-spec'}`,
         ]
       : []),
+    ...(s.command ? [`command: ${commandText(s)}`] : []),
     `run: ${s.run.detail}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -86,6 +86,7 @@ export function renderFrame(view: LiveView, opts: FrameOptions): string {
   // From the tags: why it paused, rolled back or failed, on a line of its own.
   if (view.source === 'tags' && view.detail)
     lines.push(fit(['why    ', c.dim], [view.detail, phasePaint(view.phase, c)]));
+  if (view.source === 'tags' && view.command) lines.push(fit(['cmd    ', c.dim], [view.command, c.yellow]));
 
   // Log: as many of the latest lines as the height leaves.
   const room = opts.height === undefined ? LOG_SHOWN : Math.max(0, opts.height - lines.length);

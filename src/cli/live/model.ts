@@ -4,7 +4,7 @@ import type { MetricWindow } from '../../gates/windows.ts';
 import type { Plan } from '../../plan/plan-types.ts';
 import { formatPercent } from '../../spec/percent.ts';
 import type { RolloutStatus } from '../commands/status.ts';
-import { progressLine } from '../progress.ts';
+import { type PreflightWait, quietProgressLine } from '../progress.ts';
 
 /**
  * What the live view shows, reduced from the driver's events (`reduceView`) or from a rollout's
@@ -57,6 +57,10 @@ export interface LiveView {
   bakeEndsAt: number | null;
   /** The latest progress lines (plain-line form), newest last. */
   log: string[];
+  /** From the tags: an operator command waiting to be taken, in words (status: commandText). */
+  command?: string | null;
+  /** A capacity wait the log has said (said again when it changes or a minute later). */
+  wait: PreflightWait | null;
 }
 
 /** How many progress lines the view keeps (the frame shows as many as fit). */
@@ -91,17 +95,19 @@ export function initialView(plan: Plan, holder: string | null, now = 0): LiveVie
     nextTickAt: null,
     bakeEndsAt: null,
     log: [],
+    wait: null,
   };
 }
 
 /** The view after `e`, which happened at `now` (the driver's clock). Pure; `view` is not changed. */
 export function reduceView(plan: Plan, view: LiveView, e: DriverEvent, now: number): LiveView {
-  const line = progressLine(plan, e, now);
+  const { line, wait } = quietProgressLine(plan, e, now, view.wait ?? null);
   const next: LiveView = {
     ...view,
     now,
     startedAt: view.startedAt ?? now,
     log: line ? [...view.log, line].slice(-LOG_LINES) : view.log,
+    wait,
   };
   const everyRoute = (weights: Record<string, number>) =>
     Object.fromEntries(view.routes.map((r) => [r, { ...weights }]));
@@ -164,6 +170,13 @@ export function withNote(view: LiveView, text: string, now = view.now): LiveView
   return { ...view, now, log: [...view.log, text].slice(-LOG_LINES) };
 }
 
+/** A pending operator command in words (`cutover status`): what, who, when, and who will take it. */
+export function commandText(s: RolloutStatus): string {
+  if (!s.command) return '';
+  const taker = s.lease?.live ? `the driver ${s.lease.holder}` : 'the next `cutover run`';
+  return `${s.command.command} sent by ${s.command.by} at ${s.command.at}, waiting for ${taker}`;
+}
+
 /**
  * The view `cutover status --watch` shows: what the routes' tags and live weights say (phase,
  * step, drift, the lease). No gates or traffic: only the driver reads those.
@@ -179,5 +192,6 @@ export function viewOfStatus(plan: Plan, s: RolloutStatus, now: number): LiveVie
     recordedAt: s.updatedAt === null ? null : Date.parse(s.updatedAt),
     weights: Object.fromEntries(s.routes.map((r) => [r.name, r.live])),
     drift: s.routes.filter((r) => r.drift).map((r) => r.name),
+    command: s.command ? commandText(s) : null,
   };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../util/clock.ts';
 import type { RolloutStatus } from '../commands/status.ts';
 import type { CommandContext } from '../context.ts';
 import type { DriverProgress } from '../driver-progress.ts';
+import type { TextStream } from '../io.ts';
 import { summaryLine } from '../progress.ts';
 import { renderFrame } from './frame.ts';
 import { initialView, type LiveView, reduceView, viewOfStatus, withNote } from './model.ts';
@@ -29,7 +30,7 @@ class Screen {
   ) {
     // showCursor: hiding it would make log-update (cli-cursor → signal-exit) re-raise SIGINT on
     // Ctrl-C, killing the process before the driver lets its lease go and prints the summary.
-    this.update = createLogUpdate(ctx.out.stream as NodeJS.WriteStream, {
+    this.update = createLogUpdate(sized(ctx.out.stream) as NodeJS.WriteStream, {
       showCursor: true,
       defaultWidth: 100,
       defaultHeight: 40,
@@ -67,10 +68,28 @@ class Screen {
 
   private readonly draw = (): void => {
     if (!this.view || this.closed) return;
-    const { columns, rows } = this.ctx.out.stream;
+    const { columns, rows } = sized(this.ctx.out.stream);
     const width = Math.min(columns ?? 100, MAX_WIDTH);
-    const height = rows ? rows - 1 : undefined;
+    const height = rows !== undefined && rows > 1 ? rows - 1 : undefined;
     this.update(renderFrame(this.view, { width, color: true, now: this.now(), ...(height ? { height } : {}) }));
+  };
+}
+
+/**
+ * The terminal as the screen sees it: a size of 0 (a pty nobody sized, e.g. under `script -c`)
+ * or none is unknown, and the defaults apply (100 columns, 40 rows) — log-update too is given
+ * undefined, not 0, or it would clip every frame to nothing.
+ */
+function sized(stream: TextStream): TextStream {
+  return {
+    write: (text) => stream.write(text),
+    isTTY: stream.isTTY,
+    get columns() {
+      return stream.columns || undefined;
+    },
+    get rows() {
+      return stream.rows || undefined;
+    },
   };
 }
 
