@@ -47,13 +47,15 @@ describe('cutover run waiting 2 minutes for capacity', () => {
     assert.match(r.stdout, /no traffic moved/);
   });
 
-  it('GIVEN --output json THEN every poll is an event (one every 5–10 s)', async () => {
+  it('GIVEN --output json THEN every poll is an event, more than the plain lines say', async () => {
     const r = await runCliProcess(['run', file, '--yes', '-o', 'json'], {
       env: (await world()).env,
       timeoutMs: 120_000,
     });
     assert.equal(r.code, ExitCode.rolledBack, r.stderr);
     const polls = r.stdout.split('\n').filter((l) => l.includes('"type":"preflight","step":0,"ok":false'));
-    assert.ok(polls.length >= 10, `${polls.length} preflight events`);
+    // 24 polls nominally (every 5 s for 2 min); each poll's API calls take virtual time at 240×,
+    // so a loaded machine gets fewer — but more than the ≤ 3 lines the plain output keeps.
+    assert.ok(polls.length >= 4, `${polls.length} preflight events`);
   });
 });
