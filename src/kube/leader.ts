@@ -16,6 +16,12 @@ export interface LeaderOptions {
   leaseDurationSeconds?: number;
   renewMs?: number;
   retryMs?: number;
+  /**
+   * Told when a round fails for a reason other than losing a race (409 Conflict): a Lease the
+   * ServiceAccount may not read or write, a namespace that does not exist, an unreachable API
+   * server. Called once per distinct reason (again after a round succeeds), not every retry.
+   */
+  onError?: (e: unknown) => void;
 }
 
 export interface Leadership {
@@ -35,6 +41,7 @@ export function campaign(o: LeaderOptions): Leadership {
   let leading = false;
   let lastRenew = 0;
   let stopped = false;
+  let lastError = '';
   let cancel = () => {};
   let onAcquired!: () => void;
   let onLost!: (why: string) => void;
@@ -92,8 +99,15 @@ export function campaign(o: LeaderOptions): Leadership {
     let held = false;
     try {
       held = await tryOnce();
-    } catch {
+      lastError = '';
+    } catch (e) {
       held = false; // a conflict or an unreachable API server: not leading this round
+      const code = (e as { code?: number }).code;
+      // By status code when there is one: an API exception's message carries its response headers
+      // (a new Date each time), so the same refusal would never look the same twice.
+      const reason = code !== undefined ? `HTTP ${code}` : e instanceof Error ? e.message : String(e);
+      if (code !== 409 && reason !== lastError) o.onError?.(e);
+      if (code !== 409) lastError = reason;
     }
     if (held) lastRenew = o.clock.now();
     if (held && !leading) {

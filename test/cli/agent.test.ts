@@ -121,6 +121,38 @@ describe('cutover agent', () => {
     }
   });
 
+  it('GIVEN --leader-elect in a namespace that does not exist THEN it says why it cannot lead, once, and keeps waiting', async () => {
+    const agent = startCliProcess(
+      [
+        'agent',
+        '--cluster-name',
+        'blue',
+        '--context',
+        'blue',
+        '--install-crds',
+        '--leader-elect',
+        '--leader-election-namespace',
+        'no-such-namespace',
+      ],
+      { env: sandbox.env, guardMs: 60_000 },
+    );
+    try {
+      await agent.until('cannot take the leader-election lease', 30_000);
+      await new Promise((r) => setTimeout(r, 3_000)); // more retries (every 2 s of the sandbox's clock)
+      const said = agent
+        .out()
+        .split('\n')
+        .filter((l) => l.includes('cannot take'));
+      assert.deepEqual(said, [
+        'agent blue: cannot take the leader-election lease no-such-namespace/cutover-agent-blue: HTTP 404 not found (does the namespace no-such-namespace exist? --leader-election-namespace sets it); retrying every 2 s',
+      ]);
+      assert.doesNotMatch(agent.out(), /watching cutover\.dev/);
+    } finally {
+      agent.kill('SIGTERM');
+      assert.equal(await agent.exited, 0);
+    }
+  });
+
   it('GIVEN a context that does not exist THEN exit 2 naming the contexts there are', async () => {
     const r = await runCli(['agent', '--cluster-name', 'x', '--context', 'purple', '--region', 'us-east-1'], {
       env: { KUBECONFIG: sandbox.kubeconfigFile },

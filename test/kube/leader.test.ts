@@ -92,4 +92,22 @@ describe('leader election on a Lease', () => {
     assert.match(sy.lost, /lease cutover-system\/agent-y not renewed for \d+s/);
     await y.stop();
   });
+  it('GIVEN a Lease it cannot write (its namespace does not exist) THEN it says why once, not every retry, and never leads', async () => {
+    const errors: unknown[] = [];
+    const n = campaign({
+      kc: c.kc,
+      namespace: 'no-such-namespace',
+      name: 'agent-n',
+      clock,
+      identity: 'n',
+      onError: (e) => errors.push(e),
+    });
+    const sn = state(n);
+    await until('the failure is told', () => errors.length > 0, 3_000);
+    await pass(20_000); // ten more retries, the same reason
+    assert.equal(errors.length, 1, 'told once per distinct reason');
+    assert.equal((errors[0] as { code?: number }).code, 404);
+    assert.equal(sn.acquired, false);
+    await n.stop();
+  });
 });

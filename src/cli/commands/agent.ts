@@ -131,13 +131,29 @@ export async function run(args: AgentArgs, ctx: CommandContext): Promise<number>
       `agent ${args.clusterName}: readiness-gate webhook on ${hook.url}${WEBHOOK_PATH} (certificate from ${webhook.certDir})`,
     );
   }
+  const leaseNamespace = args.leaderElectionNamespace ?? ctx.env.POD_NAMESPACE ?? 'cutover-system';
   const leadership = args.leaderElect
     ? campaign({
         kc,
-        namespace: args.leaderElectionNamespace ?? ctx.env.POD_NAMESPACE ?? 'cutover-system',
+        namespace: leaseNamespace,
         name: `cutover-agent-${args.clusterName}`,
         identity: `${ctx.env.HOSTNAME ?? 'agent'}-${process.pid}`,
         clock,
+        onError: (e) => {
+          const code = (e as { code?: number }).code;
+          const why =
+            code === 403
+              ? 'forbidden (check the Role for leases in that namespace)'
+              : code === 404
+                ? `not found (does the namespace ${leaseNamespace} exist? --leader-election-namespace sets it)`
+                : e instanceof Error
+                  ? e.message.split('\n')[0]
+                  : String(e);
+          log.warn({ msg: 'leader election failed; retrying', err: e });
+          ctx.out.line(
+            `agent ${args.clusterName}: cannot take the leader-election lease ${leaseNamespace}/cutover-agent-${args.clusterName}: ${code ? `HTTP ${code} ` : ''}${why}; retrying every 2 s`,
+          );
+        },
       })
     : undefined;
   if (leadership) {
