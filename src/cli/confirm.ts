@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { readCommand } from '../aws/driver-state.ts';
 import { createAwsClients, createAwsPorts } from '../aws/index.ts';
+import { ENDED_PHASES } from '../engine/resume.ts';
 import { CutoverError, stoppedExitCode } from '../errors.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import { formatPercent } from '../spec/percent.ts';
@@ -142,7 +143,7 @@ export function describeRun(input: { plan: Plan; holder: string; clock: Clock },
     lines.push(
       `  start    the routes carry the record of rollout ${state.rollout} (${state.phase}); the run checks it first`,
     );
-  } else if (['completed', 'rolledBack', 'aborted'].includes(state.phase)) {
+  } else if (ENDED_PHASES.has(state.phase)) {
     lines.push(
       `  start    recorded ${state.phase} at step ${Math.min(state.step + 1, n)}/${n}; the run checks what is left to do`,
     );

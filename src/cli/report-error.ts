@@ -13,8 +13,7 @@ export function reportError(e: unknown, debug: boolean, write: Write): number {
     return e.exitCode;
   }
   if (isCutoverError(e)) {
-    const got = e.value === undefined ? '' : ` (got ${showValue(e.value)})`;
-    write(`error: ${e.message}${got}\n`);
+    write(`error: ${errorReason(e)}\n`);
     if (e.hint) write(`hint: ${e.hint}\n`);
     if (debug && e.stack) write(`${e.stack}\n`);
     return e.exitCode;

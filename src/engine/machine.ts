@@ -114,6 +114,47 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
   const isCommand = (event: DriverMachineEvent, ...commands: OperatorCommand[]) =>
     event.type === 'COMMAND' && commands.includes(event.command);
 
+  /**
+   * What a paused or awaiting-approval rollout runs while it holds: the alarm poller and the gate
+   * ticks of the split last written (a tick never advances; a failure past the limit or an ALARM
+   * rolls back). Nothing before the first write (`watches`).
+   */
+  const heldWatch = (hold: 'approval' | 'paused') =>
+    ({
+      initial: 'entered',
+      states: {
+        entered: { always: [{ guard: 'watches', target: 'watching' }, { target: 'idle' }] },
+        idle: {},
+        watching: {
+          entry: 'startWatching',
+          invoke: {
+            src: 'alarms',
+            input: ({ context }: { context: DriverContext }) => ({ step: context.step, since: context.alarmsReadTo }),
+          },
+          on: { ALARM: { target: '#driver.rollingBack', actions: 'alarmFired' } },
+          initial: 'waiting',
+          states: {
+            waiting: { after: { untilTick: { target: 'ticking' } } },
+            ticking: {
+              invoke: {
+                src: 'tick',
+                input: ({ context }: { context: DriverContext }) => ({
+                  step: watchedStep(context),
+                  gate: context.gate,
+                }),
+                onDone: {
+                  target: 'judged',
+                  actions: { type: 'recordTick', params: { replayed: false, hold } },
+                },
+              },
+            },
+            judged: {
+              always: [{ guard: 'rollingBack', target: '#driver.rollingBack' }, { target: 'waiting' }],
+            },
+          },
+        },
+      },
+    }) as const;
   return setup({
     types: {
       context: {} as DriverContext,
@@ -612,36 +653,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
             {},
           ],
         },
-        initial: 'entered',
-        states: {
-          entered: { always: [{ guard: 'watches', target: 'watching' }, { target: 'idle' }] },
-          idle: {},
-          watching: {
-            entry: 'startWatching',
-            invoke: {
-              src: 'alarms',
-              input: ({ context }) => ({ step: context.step, since: context.alarmsReadTo }),
-            },
-            on: { ALARM: { target: '#driver.rollingBack', actions: 'alarmFired' } },
-            initial: 'waiting',
-            states: {
-              waiting: { after: { untilTick: { target: 'ticking' } } },
-              ticking: {
-                invoke: {
-                  src: 'tick',
-                  input: ({ context }) => ({ step: watchedStep(context), gate: context.gate }),
-                  onDone: {
-                    target: 'judged',
-                    actions: { type: 'recordTick', params: { replayed: false, hold: 'approval' } },
-                  },
-                },
-              },
-              judged: {
-                always: [{ guard: 'rollingBack', target: '#driver.rollingBack' }, { target: 'waiting' }],
-              },
-            },
-          },
-        },
+        ...heldWatch('approval'),
       },
       paused: {
         // Only an abort taken earlier acts here: a resume or promote sent before the pause (drift
@@ -681,36 +693,7 @@ export function createDriverMachine(d: DriverDeps, rec: Recorder) {
         },
         // The same watch as awaitingApproval's; a pause for drift too: the gates and alarms read
         // CloudWatch, not the weights, and what is live now still carries this rollout's traffic.
-        initial: 'entered',
-        states: {
-          entered: { always: [{ guard: 'watches', target: 'watching' }, { target: 'idle' }] },
-          idle: {},
-          watching: {
-            entry: 'startWatching',
-            invoke: {
-              src: 'alarms',
-              input: ({ context }) => ({ step: context.step, since: context.alarmsReadTo }),
-            },
-            on: { ALARM: { target: '#driver.rollingBack', actions: 'alarmFired' } },
-            initial: 'waiting',
-            states: {
-              waiting: { after: { untilTick: { target: 'ticking' } } },
-              ticking: {
-                invoke: {
-                  src: 'tick',
-                  input: ({ context }) => ({ step: watchedStep(context), gate: context.gate }),
-                  onDone: {
-                    target: 'judged',
-                    actions: { type: 'recordTick', params: { replayed: false, hold: 'paused' } },
-                  },
-                },
-              },
-              judged: {
-                always: [{ guard: 'rollingBack', target: '#driver.rollingBack' }, { target: 'waiting' }],
-              },
-            },
-          },
-        },
+        ...heldWatch('paused'),
       },
       adopting: {
         invoke: {

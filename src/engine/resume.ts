@@ -41,7 +41,6 @@ export interface StartOptions {
 
 /** The recorded phases after which a rollout drives nothing (src/aws/state-codec.ts ROLLOUT_PHASES). */
 export const ENDED_PHASES: ReadonlySet<string> = new Set(['rolledBack', 'aborted', 'completed']);
-const ENDED = ENDED_PHASES;
 
 export function decideStart(
   plan: Plan,
@@ -52,17 +51,17 @@ export function decideStart(
 ): StartPoint {
   if (record && record.rollout !== plan.name) {
     // An ended rollout's record is history: the routes are free if they are at our start.
-    if (ENDED.has(record.phase)) return startFresh(plan, specHash, undefined, live, o, record);
+    if (ENDED_PHASES.has(record.phase)) return startFresh(plan, specHash, undefined, live, o, record);
     throw otherRollout(plan, record);
   }
   const changed = record !== undefined && record.specHash !== specHash;
-  if (record && !ENDED.has(record.phase) && changed && !o.forceSpec) {
+  if (record && !ENDED_PHASES.has(record.phase) && changed && !o.forceSpec) {
     throw new CutoverError('E_SPEC_CHANGED', 'the rollout file changed since this rollout started', {
       value: `${record.specHash.slice(0, 12)} recorded, ${specHash.slice(0, 12)} now`,
       hint: 'restore the file, or pass --force-spec to go on with the new one from the recorded step',
     });
   }
-  if (!record || ENDED.has(record.phase)) return startFresh(plan, specHash, record, live, o);
+  if (!record || ENDED_PHASES.has(record.phase)) return startFresh(plan, specHash, record, live, o);
 
   const step = record.step;
   if (record.phase === 'rollingBack') {

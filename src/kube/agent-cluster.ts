@@ -44,6 +44,11 @@ export const AWS_LBC_BINDINGS: BindingApi = {
   plural: 'targetgroupbindings',
 };
 
+/** The binding API a `--binding-api` value names (`elbv2.k8s.aws/v1beta1`, else cutover's own). */
+export function bindingApiOf(name: string | undefined): BindingApi {
+  return name === `${AWS_LBC_BINDINGS.group}/${AWS_LBC_BINDINGS.version}` ? AWS_LBC_BINDINGS : CUTOVER_BINDINGS;
+}
+
 export type ChangeKind = 'binding' | 'service' | 'slice' | 'pod' | 'node';
 
 type Cache<T extends KubernetesObject> = ListWatch<T>;

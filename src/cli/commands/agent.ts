@@ -5,7 +5,7 @@ import { admitPod, WEBHOOK_PATH } from '../../agent/webhook.ts';
 import { agentElbClient, classifyElbError, elbTargetGroup } from '../../aws/agent-targets.ts';
 import { type AwsClients, createAwsClients } from '../../aws/index.ts';
 import { CutoverError } from '../../errors.ts';
-import { AgentCluster, AWS_LBC_BINDINGS, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
+import { AgentCluster, bindingApiOf } from '../../kube/agent-cluster.ts';
 import { installBindingCrds, missingCrdError, servesBindingApi } from '../../kube/crds.ts';
 import { loadKubeConfig } from '../../kube/kubeconfig.ts';
 import { campaign } from '../../kube/leader.ts';
@@ -35,7 +35,7 @@ export interface AgentArgs {
 
 /** `cutover agent`: reconciles TargetGroupBindings of one cluster until interrupted. */
 export async function run(args: AgentArgs, ctx: CommandContext): Promise<number> {
-  const api = args.bindingApi === 'elbv2.k8s.aws/v1beta1' ? AWS_LBC_BINDINGS : CUTOVER_BINDINGS;
+  const api = bindingApiOf(args.bindingApi);
   const region = args.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
   if (!region) {
     throw new CutoverError('E_USAGE', 'the agent needs an AWS region', {

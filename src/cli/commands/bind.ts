@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { CutoverError, ExitCode, isCutoverError } from '../../errors.ts';
-import { AWS_LBC_BINDINGS, type BindingApi, CUTOVER_BINDINGS } from '../../kube/agent-cluster.ts';
+import { type BindingApi, bindingApiOf } from '../../kube/agent-cluster.ts';
 import { applyCustomObject } from '../../kube/apply.ts';
 import { missingCrdError, servesBindingApi } from '../../kube/crds.ts';
 import { kubeError, notFoundKind, serverOf } from '../../kube/errors.ts';
@@ -44,7 +44,7 @@ export async function run(args: BindArgs, ctx: CommandContext): Promise<number> 
     ctx.out.result(plan, renderManifests);
     return ExitCode.ok;
   }
-  const api = args.bindingApi === 'elbv2.k8s.aws/v1beta1' ? AWS_LBC_BINDINGS : CUTOVER_BINDINGS;
+  const api = bindingApiOf(args.bindingApi);
   const clusters = await checkClusters(
     plan.filter((c) => c.bindings.length > 0),
     api,

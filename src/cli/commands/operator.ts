@@ -2,6 +2,7 @@ import { COMMAND_TAG, commandTags, readCommand } from '../../aws/driver-state.ts
 import { createAwsClients, createAwsPorts } from '../../aws/index.ts';
 import { runAbort } from '../../engine/driver.ts';
 import type { OperatorCommand } from '../../engine/ports.ts';
+import { ENDED_PHASES } from '../../engine/resume.ts';
 import { CutoverError, ExitCode } from '../../errors.ts';
 import { buildPlan } from '../../plan/plan.ts';
 import type { Plan } from '../../plan/plan-types.ts';
@@ -53,7 +54,7 @@ async function send(command: OperatorCommand, args: OperatorArgs, ctx: CommandCo
         hint: `start it with \`cutover run ${args.file}\``,
       });
     }
-    if (['completed', 'rolledBack', 'aborted'].includes(state.phase)) {
+    if (ENDED_PHASES.has(state.phase)) {
       throw new CutoverError('E_NOT_RUNNING', `rollout ${plan.name} has ended (${state.phase})`, {
         hint: `\`cutover status ${args.file}\` shows where traffic is`,
       });
